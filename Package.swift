@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layering: pure libraries (KeepalivedConfig, VRRP) <- system adapters (DBus, Netlink, Systemd)
+// <- DaemonKit <- thin executables. C interop stays inside the C* targets and their one wrapper each.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "keepalive",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vrrpd", targets: ["vrrpd"]),
+        .executable(name: "checkd", targets: ["checkd"]),
+        .executable(name: "ipvsd", targets: ["ipvsd"]),
+        .executable(name: "kactl", targets: ["kactl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, one per pkg-config file.
+        .systemLibrary(name: "CDBus", pkgConfig: "dbus-1", providers: [.apt(["libdbus-1-dev"])]),
+        .systemLibrary(name: "CNetlink", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
+        .systemLibrary(name: "CNetlinkGenl", pkgConfig: "libnl-genl-3.0", providers: [.apt(["libnl-genl-3-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // Pure libraries.
+        .target(name: "KeepalivedConfig", swiftSettings: strict),
+        .target(name: "VRRP", swiftSettings: strict),
+
+        // System adapters.
+        .target(
+            name: "DBus",
+            dependencies: ["CDBus", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "Netlink",
+            dependencies: ["CNetlink", "CNetlinkGenl"],
+            swiftSettings: strict),
+        .target(
+            name: "Systemd",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+
+        // What every daemon shares: config loading, bus name, root object, lifecycle.
+        .target(
+            name: "DaemonKit",
+            dependencies: [
+                "KeepalivedConfig", "DBus", "Systemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "KactlCommands",
+            dependencies: [
+                "KeepalivedConfig", "DBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        // Thin executables.
+        .executableTarget(name: "vrrpd", dependencies: ["DaemonKit"], swiftSettings: strict),
+        .executableTarget(name: "checkd", dependencies: ["DaemonKit"], swiftSettings: strict),
+        .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
+        .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
+
+        // Tests.
+        .testTarget(name: "KeepalivedConfigTests", dependencies: ["KeepalivedConfig"], swiftSettings: strict),
+        .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strict),
+        .testTarget(name: "DBusTests", dependencies: ["DBus"], swiftSettings: strict),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
