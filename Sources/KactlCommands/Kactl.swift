@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `kactl`: query and control the keepalive daemons over D-Bus, and check configurations.
+public struct Kactl: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kactl",
+        abstract: "Query and control keepalive (vrrpd, checkd, ipvsd) and check keepalived.conf files.",
+        version: KeepaliveVersion.current,
+        subcommands: [ConfigCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The version every keepalive binary reports, on the command line and as the `Version` property.
+public enum KeepaliveVersion {
+    public static let current = "0.1.0"
+}
