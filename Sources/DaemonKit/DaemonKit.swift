@@ -1,1 +1,0 @@
-// The DaemonKit module. See Package.swift for its place in the layering.
