@@ -4,27 +4,6 @@ import Testing
 
 @testable import Systemd
 
-/// journald's native socket. There is no journald here, so the test binds the path itself.
-private let journalSocketPath = "/run/systemd/journal/socket"
-
-/// True when nothing listens at the journal socket path. A socket file left by a crashed run
-/// refuses connections; it is removed so it cannot block the test forever.
-private func journalSocketIsFree() -> Bool {
-    guard access(journalSocketPath, F_OK) == 0 else { return true }
-    let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(journalSocketPath.utf8)) }
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-        }
-    }
-    guard result != 0, errno == ECONNREFUSED else { return false }
-    return unlink(journalSocketPath) == 0
-}
-
 extension ProcessGlobalTests {
     @Suite("journal native protocol")
     struct JournalProtocolTests {
@@ -32,13 +11,10 @@ extension ProcessGlobalTests {
             "entries reach the journal socket with MESSAGE, PRIORITY and KEEPALIVE_ fields",
             .enabled(if: getuid() == 0, "needs root: binds /run/systemd/journal/socket"),
             .enabled(
-                if: journalSocketIsFree(),
+                if: JournalSocket.isFree(),
                 "a real journald listens on /run/systemd/journal/socket: not stealing its socket"))
         func entriesUseNativeProtocol() throws {
-            let directory = "/run/systemd/journal"
-            let createdDirectory = mkdir(directory, 0o755) == 0
-            try #require(createdDirectory || errno == EEXIST, "mkdir \(directory)")
-            let journal = try DatagramSocket(path: journalSocketPath, ownedDirectory: createdDirectory ? directory : nil)
+            let journal = try JournalSocket.bind()
 
             var logger = Logger(label: "keepalive.vrrp") { label in
                 SystemdLogging.makeHandler(label: label, destination: .journal, identifier: "vrrpd")
