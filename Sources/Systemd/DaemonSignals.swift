@@ -22,8 +22,8 @@ public enum DaemonEvent: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Creating it installs the handlers and checks that none of the three signals still has its
 /// default action, so a SIGHUP can no longer kill the daemon. Create it once per process, early
-/// (before anyone may send a signal), and iterate it once; the handlers stay installed for the
-/// life of the process.
+/// (before anyone may send a signal), and iterate it once. The handlers stay installed for the
+/// life of the process: once the sequence is gone the three signals are swallowed, never fatal.
 public struct DaemonSignals: AsyncSequence, Sendable {
     public typealias Element = DaemonEvent
 
@@ -31,7 +31,7 @@ public struct DaemonSignals: AsyncSequence, Sendable {
     private let logger: Logger?
 
     /// The signals handled, with the event each one means.
-    public static let handled: [(name: String, number: Int32, event: DaemonEvent)] = [
+    static let handled: [(name: String, number: Int32, event: DaemonEvent)] = [
         ("SIGHUP", UnixSignal.sighup.rawValue, .reload),
         ("SIGTERM", UnixSignal.sigterm.rawValue, .stop),
         ("SIGINT", UnixSignal.sigint.rawValue, .stop),

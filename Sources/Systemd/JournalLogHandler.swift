@@ -1,11 +1,6 @@
 import CSystemd
-import Logging
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Logging
 
 /// A swift-log handler that writes structured entries to the systemd journal with the native
 /// protocol (`sd_journal_sendv`). Field mapping: see ``JournalFields``.

@@ -1,10 +1,5 @@
 import CSystemd
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// One assignment of the sd_notify protocol (`KEY=VALUE`), in the words of systemd.service(5).
 public enum NotifyField: Hashable, Sendable {

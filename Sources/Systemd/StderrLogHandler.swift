@@ -1,10 +1,5 @@
-import Logging
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Logging
 
 /// A swift-log handler that writes one plain line per record to stderr (or another descriptor),
 /// for daemons run by hand or under a supervisor other than systemd. Format: ``LogLine``.
@@ -122,7 +117,9 @@ public enum LogLine {
     public static func quoted(_ value: String) -> String {
         let needsQuotes =
             value.isEmpty
-            || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7F }
+            || value.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0.value < 0x20 || $0.value == 0x7F
+            }
         guard needsQuotes else { return value }
         var result = "\""
         for scalar in value.unicodeScalars {

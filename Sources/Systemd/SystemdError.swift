@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// What can go wrong talking to systemd. Each case carries what an operator needs to act on it.
 public enum SystemdError: Error, Hashable, Sendable, CustomStringConvertible {

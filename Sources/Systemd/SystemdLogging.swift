@@ -1,10 +1,5 @@
-import Logging
-
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import Logging
 
 /// Picks where a daemon's logs go: the journal, with structured fields, when systemd connected
 /// stderr to it; plain lines on stderr otherwise.

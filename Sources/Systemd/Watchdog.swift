@@ -112,7 +112,8 @@ extension WatchdogPinger where C == ContinuousClock {
         notifier: ServiceNotifier = ServiceNotifier(),
         logger: Logger = Logger(label: "keepalive.watchdog")
     ) {
-        self.init(interval: interval, heartbeat: heartbeat, clock: ContinuousClock(), notifier: notifier, logger: logger)
+        self.init(
+            interval: interval, heartbeat: heartbeat, clock: ContinuousClock(), notifier: notifier, logger: logger)
     }
 
     /// A pinger for the watchdog systemd configured (`WATCHDOG_USEC`), or `nil` when there is none.

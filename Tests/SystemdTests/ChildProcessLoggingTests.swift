@@ -26,7 +26,7 @@ extension ProcessGlobalTests {
         @Test("without JOURNAL_STREAM a daemon writes plain lines to its stderr")
         func plainLinesOnStderr() throws {
             let child = try ChildProcess.run(
-                entryPoint: "systemdChildProcessEntry", mode: "stderr", journalStreamOfStderr: false)
+                entryPoint: "systemdChildProcessEntry", mode: "stderr")
             #expect(child.exitStatus == 0)
             let lines = child.stderr.split(separator: "\n").filter { $0.contains(childMarker) }
             #expect(lines.count == 1)

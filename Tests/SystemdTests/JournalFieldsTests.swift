@@ -50,13 +50,15 @@ struct JournalFieldsTests {
         let fields = JournalFields.fields(
             for: event, identifier: "vrrpd", label: "keepalive.vrrp",
             metadata: ["state": "MASTER", "instance": "VI_1", "keepalive.instance": "VI_1"])
-        #expect(fields.map(\.name) == [
-            "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "KEEPALIVE_LOGGER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
-            "KEEPALIVE_ERROR", "KEEPALIVE_INSTANCE", "KEEPALIVE_STATE",
-        ])
-        #expect(fields.map(\.value) == [
-            "VRRP_Instance(VI_1) Entering MASTER STATE", "5", "vrrpd", "keepalive.vrrp",
-            "Sources/vrrpd/Instance.swift", "42", "enterMaster()", "bind refused", "VI_1", "MASTER",
-        ])
+        #expect(
+            fields.map(\.name) == [
+                "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "KEEPALIVE_LOGGER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
+                "KEEPALIVE_ERROR", "KEEPALIVE_INSTANCE", "KEEPALIVE_STATE",
+            ])
+        #expect(
+            fields.map(\.value) == [
+                "VRRP_Instance(VI_1) Entering MASTER STATE", "5", "vrrpd", "keepalive.vrrp",
+                "Sources/vrrpd/Instance.swift", "42", "enterMaster()", "bind refused", "VI_1", "MASTER",
+            ])
     }
 }

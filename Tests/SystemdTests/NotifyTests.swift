@@ -45,10 +45,11 @@ extension ProcessGlobalTests {
                 #expect(lines.count == 3)
                 #expect(lines.first == "RELOADING=1")
                 #expect(lines.last == "STATUS=Reloading keepalived.conf")
-                let usec = try #require(lines.dropFirst().first.flatMap { line -> UInt64? in
-                    guard line.hasPrefix("MONOTONIC_USEC=") else { return nil }
-                    return UInt64(line.dropFirst("MONOTONIC_USEC=".count))
-                })
+                let usec = try #require(
+                    lines.dropFirst().first.flatMap { line -> UInt64? in
+                        guard line.hasPrefix("MONOTONIC_USEC=") else { return nil }
+                        return UInt64(line.dropFirst("MONOTONIC_USEC=".count))
+                    })
                 #expect(before <= usec && usec <= after)
             }
         }
@@ -73,7 +74,8 @@ extension ProcessGlobalTests {
 
         @Test("a NOTIFY_SOCKET nobody listens on is an error with its errno")
         func missingSocketThrows() async throws {
-            try await withEnvironment(["NOTIFY_SOCKET": "/tmp/keepalive-systemd-no-such-dir/notify"]) { () async throws -> Void in
+            try await withEnvironment(["NOTIFY_SOCKET": "/tmp/keepalive-systemd-no-such-dir/notify"]) {
+                () async throws -> Void in
                 #expect(throws: SystemdError.notifyFailed(state: "READY=1", errno: ENOENT)) {
                     try ServiceNotifier().ready()
                 }

@@ -8,10 +8,12 @@ extension ProcessGlobalTests {
     struct WatchdogTests {
         @Test("WATCHDOG_USEC gives the interval; WATCHDOG_PID of another process turns it off")
         func intervalFromEnvironment() async throws {
-            try await withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid())"]) { () async throws -> Void in
+            try await withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid())"]) {
+                () async throws -> Void in
                 #expect(try Watchdog.interval() == .seconds(3))
             }
-            try await withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid() + 1)"]) { () async throws -> Void in
+            try await withEnvironment(["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "\(getpid() + 1)"]) {
+                () async throws -> Void in
                 #expect(try Watchdog.interval() == nil)
             }
             try await withEnvironment(["WATCHDOG_USEC": nil, "WATCHDOG_PID": nil]) { () async throws -> Void in

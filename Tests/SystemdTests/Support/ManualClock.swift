@@ -49,7 +49,7 @@ final class ManualClock: Clock {
                     state.waiters.removeAll { $0.count <= count }
                     return ready
                 }
-                ready?.forEach { $0.resume() }
+                for waiter in ready ?? [] { waiter.resume() }
             }
         } onCancel: {
             state.withLock { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
@@ -64,7 +64,7 @@ final class ManualClock: Clock {
             for id in due.keys { state.sleepers.removeValue(forKey: id) }
             return due.values.map(\.continuation)
         }
-        woken.forEach { $0.resume() }
+        for sleeper in woken { sleeper.resume() }
     }
 
     /// Returns once at least `count` tasks sleep on this clock.
