@@ -1,6 +1,6 @@
-import CSystemd
+internal import CSystemd
 import Logging
-import UnixSignals
+internal import UnixSignals
 
 /// What a signal asks the daemon to do.
 public enum DaemonEvent: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import CSystemd
+internal import CSystemd
 import Glibc
 
 /// One assignment of the sd_notify protocol (`KEY=VALUE`), in the words of systemd.service(5).

@@ -1,6 +1,6 @@
-import CSystemd
+internal import CSystemd
 import Logging
-import Synchronization
+internal import Synchronization
 
 /// The event loop's proof of life: the loop calls ``beat()`` on every turn, the
 /// ``WatchdogPinger`` pings systemd only if a beat came since its last ping. A stuck loop
