@@ -76,4 +76,6 @@ public enum VRRPStateMachineError: Error, Sendable, Hashable {
     case switchoverRequiresMaster(current: VRRPInstanceState)
     case unknownTrackedObject(VRRPTrackedObject.ID)
     case unknownMember(String)
+    case emptySyncGroup(String)
+    case duplicateMember(String)
 }

@@ -64,7 +64,10 @@ public struct VRRPStateMachine: Sendable {
     public var masterDownInterval: VRRPDuration { 3 * masterAdvertInterval + skewTime }
 
     /// Whether a weight-0 tracked object (or the sync group) holds the instance in FAULT.
-    public var hasFault: Bool { isHeldInFaultBySyncGroup || trackedObjects.contains { $0.forcesFault } }
+    public var hasFault: Bool { isHeldInFaultBySyncGroup || hasOwnFault }
+
+    /// Whether one of this instance's own weight-0 tracked objects holds it in FAULT.
+    public var hasOwnFault: Bool { trackedObjects.contains { $0.forcesFault } }
 
     /// The protocol's interval: the configured one in v2, the learned one in v3.
     var effectiveMasterAdvertInterval: VRRPDuration {
