@@ -9,6 +9,11 @@ public struct VRRPStateMachine: Sendable {
     public struct ArmedTimer: Sendable, Hashable {
         public var kind: VRRPTimer
         public var deadline: VRRPInstant
+
+        public init(kind: VRRPTimer, deadline: VRRPInstant) {
+            self.kind = kind
+            self.deadline = deadline
+        }
     }
 
     public let configuration: VRRPInstanceConfiguration
