@@ -58,6 +58,7 @@ extension VRRPStateMachine {
     mutating func setHeldInFaultBySyncGroup(_ held: Bool, group: String, now: VRRPInstant) -> [VRRPAction] {
         guard isHeldInFaultBySyncGroup != held else { return [] }
         isHeldInFaultBySyncGroup = held
+        syncGroupName = group
         var actions: [VRRPAction] = []
         let cause = held ? "sync group \(group) went FAULT" : "sync group \(group) left FAULT"
         reevaluate(now: now, cause: cause, into: &actions)

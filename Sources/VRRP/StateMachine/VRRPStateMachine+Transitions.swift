@@ -118,7 +118,7 @@ extension VRRPStateMachine {
         if let object = trackedObjects.first(where: { $0.forcesFault }) {
             return "\(object.id) is \(object.status.rawValue)"
         }
-        return isHeldInFaultBySyncGroup ? "sync group member in FAULT" : nil
+        return isHeldInFaultBySyncGroup ? "sync group \(syncGroupName ?? "") went FAULT" : nil
     }
 
     /// Brings state and effective priority in line with the tracked objects and the fault

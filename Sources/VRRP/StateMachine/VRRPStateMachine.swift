@@ -42,6 +42,8 @@ public struct VRRPStateMachine: Sendable {
     public internal(set) var isHeldInFaultBySyncGroup = false
 
     var startRequested = false
+    /// The sync group this instance belongs to, once the group has moved it.
+    var syncGroupName: String?
     /// Why the master-down timer will have fired, if it does: kept for `lastReason`.
     var masterDownReason = "master down timer expired"
 
