@@ -131,7 +131,9 @@ struct StateMachineElectionTests {
         segment.run(until: at(3000))
         #expect(segment.transitions(of: "A").map(\.0) == [at(1000), at(1341)])
         #expect(segment.transitions(of: "B").last! == (at(1341), .backup))
-        #expect(segment.logs(of: "A").contains("VRRP_Instance(A) received lower priority (100) advert from 10.0.0.2 - discarding"))
+        #expect(
+            segment.logs(of: "A").contains(
+                "VRRP_Instance(A) received lower priority (100) advert from 10.0.0.2 - discarding"))
         #expect(segment["A"].lastReason == "preempted lower priority master 10.0.0.2")
     }
 
@@ -180,7 +182,8 @@ struct StateMachineElectionTests {
         #expect(backup.skewTime == .centiseconds(121))  // 156 × 200 / 256 = 121.9
         #expect(backup.masterDownInterval == .centiseconds(721))
         #expect(actions.armedTimers == [at(771)])
-        #expect(actions.logLines == ["VRRP_Instance(VI_1) advertisement interval updated from 1.00s to 2.00s by master"])
+        #expect(
+            actions.logLines == ["VRRP_Instance(VI_1) advertisement interval updated from 1.00s to 2.00s by master"])
 
         let takeover = backup.timerFired(now: at(771))
         #expect(backup.state == .master)

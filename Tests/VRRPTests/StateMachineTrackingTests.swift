@@ -53,7 +53,8 @@ struct StateMachineTrackingTests {
 
     @Test("a priority change moves a BACKUP's master-down deadline by the change in Skew_Time")
     func deadlineFollowsSkew() throws {
-        var machine = try instance(priority: 100, tracking: [VRRPTrackedObject(.script, "a", weight: 50, status: .failed)])
+        var machine = try instance(
+            priority: 100, tracking: [VRRPTrackedObject(.script, "a", weight: 50, status: .failed)])
         _ = machine.start(now: at(0))
         #expect(machine.timer?.deadline == at(360))
         let actions = try machine.updateTrackedObject(.init(.script, "a"), status: .ok, now: at(100))

@@ -90,6 +90,37 @@ struct SyncGroupTests {
         #expect(group.members.allSatisfy { $0.state == .fault })
     }
 
+    @Test("Switchover on one member hands over every MASTER member with priority 0")
+    func groupSwitchover() throws {
+        var group = try group()
+        _ = group.start(now: at(0))
+        _ = try group.handle(.timerFired, for: "VI_1", now: at(360))
+        let actions = try group.handle(.switchover, for: "VI_1", now: at(400))
+        #expect(group.state == .backup)
+        #expect(group.members.allSatisfy { $0.state == .backup && $0.holdsBackupAfterSwitchover })
+        #expect(actions.contains(.instance("VI_1", .sendAdvert(priority: 0))))
+        #expect(actions.contains(.instance("VI_2", .sendAdvert(priority: 0))))
+        #expect(actions.contains(.notifyGroup(.backup)))
+        #expect(throws: VRRPStateMachineError.switchoverRequiresMaster(current: .backup)) {
+            try group.handle(.switchover, for: "VI_2", now: at(500))
+        }
+    }
+
+    @Test("a member leaving INIT while the group is MASTER joins it as MASTER")
+    func lateMemberJoinsMaster() throws {
+        var group = try group(tracking: [VRRPTrackedObject(.script, "chk_db", weight: 0, status: .unknown)])
+        _ = group.start(now: at(0))
+        #expect(group.member("VI_2")?.state == .initialize)
+        _ = try group.handle(.timerFired, for: "VI_1", now: at(360))
+        #expect(group.state == .master)
+        #expect(group.member("VI_2")?.state == .initialize)
+        let actions = try group.handle(.trackedObjectChanged(.init(.script, "chk_db"), .ok), for: "VI_2", now: at(500))
+        #expect(group.member("VI_2")?.state == .master)
+        #expect(group.member("VI_1")?.state == .master)
+        #expect(group.state == .master)
+        #expect(actions.contains(.instance("VI_2", .addVirtualAddresses)))
+    }
+
     @Test("shutdown stops every member and the group")
     func shutdown() throws {
         var group = try group()

@@ -47,7 +47,9 @@ extension VRRPStateMachine {
         guard accept else {
             masterDownReason = "preempted lower priority master \(advert.sender)"
             actions.append(
-                .log("\(logPrefix) received lower priority (\(advert.priority)) advert from \(advert.sender) - discarding"))
+                .log(
+                    "\(logPrefix) received lower priority (\(advert.priority)) advert from \(advert.sender) - discarding"
+                ))
             return
         }
         learnAdvertInterval(from: advert, into: &actions)

@@ -18,7 +18,8 @@ extension VRRPStateMachine {
     /// `SetPriority(y)`: replaces the configured priority (tracking still applies on top)
     /// until `ResetPriority`. Takes 1...254. Nothing is sent at once: a MASTER's next advert
     /// carries the new priority, and a BACKUP's master-down deadline moves with its Skew_Time.
-    public mutating func setPriority(_ priority: UInt8, now: VRRPInstant) throws(VRRPStateMachineError) -> [VRRPAction] {
+    public mutating func setPriority(_ priority: UInt8, now: VRRPInstant) throws(VRRPStateMachineError) -> [VRRPAction]
+    {
         guard (1...254).contains(priority) else { throw .priorityOutOfRange(priority) }
         guard state != .stop else { return [] }
         priorityOverride = priority

@@ -3,7 +3,8 @@
 /// - a member's own FAULT (a failing weight-0 tracked object) puts every member in FAULT; when
 ///   no member has one any more, all of them leave FAULT for BACKUP and re-elect;
 /// - a member becoming MASTER makes every BACKUP member MASTER at once;
-/// - a MASTER member falling back to BACKUP takes every MASTER member back to BACKUP.
+/// - a MASTER member falling back to BACKUP takes every MASTER member back to BACKUP;
+/// - a member entering BACKUP while the group is MASTER (leaving INIT) is made MASTER too.
 /// Unlike keepalived a member does not wait for the others to want MASTER first: the first
 /// member to win its election carries the group.
 public struct VRRPSyncGroup: Sendable {
@@ -60,7 +61,9 @@ public struct VRRPSyncGroup: Sendable {
         return actions
     }
 
-    /// Gives one member an event, then carries the rest of the group along.
+    /// Gives one member an event, then carries the rest of the group along. `Switchover` on
+    /// a member hands over every MASTER member at once (each sends priority 0 and holds off),
+    /// so the group fails over as a whole; `ResetPriority` ends the hold of that member only.
     public mutating func handle(
         _ event: VRRPEvent, for memberName: String, now: VRRPInstant
     ) throws(VRRPStateMachineError) -> [Action] {
@@ -68,12 +71,20 @@ public struct VRRPSyncGroup: Sendable {
             throw .unknownMember(memberName)
         }
         guard state != .stop else { return [] }
+        let before = members[index].state
         var actions = try members[index].handle(event, now: now).map { Action.instance(memberName, $0) }
-        actions += reconcile(now: now)
+        if event == .switchover {
+            for other in members.indices where other != index && members[other].state == .master {
+                let otherName = members[other].name
+                actions += try members[other].switchover(now: now).map { .instance(otherName, $0) }
+            }
+        }
+        actions += reconcile(now: now, trigger: (index, before))
         return actions
     }
 
-    private mutating func reconcile(now: VRRPInstant) -> [Action] {
+    /// Lines the group up after `trigger` (member index, its state before the event) moved.
+    private mutating func reconcile(now: VRRPInstant, trigger: (Int, VRRPInstanceState)? = nil) -> [Action] {
         let live = members.filter { $0.state != .stop }
         if live.contains(where: { $0.hasOwnFault }) {
             guard state != .fault else { return [] }
@@ -86,15 +97,20 @@ public struct VRRPSyncGroup: Sendable {
                 member.setHeldInFaultBySyncGroup(false, group: group, now: now)
             }
         }
+        if let (index, before) = trigger, before == .master, members[index].state == .backup, state == .master {
+            return sync(to: .backup, now: now) { member, group, now in
+                member.followGroupToBackup(group: group, now: now)
+            }
+        }
         if state != .master && live.contains(where: { $0.state == .master }) {
             return sync(to: .master, now: now) { member, group, now in
                 member.followGroupToMaster(group: group, now: now)
             }
         }
-        if state == .master && live.contains(where: { $0.state == .backup }) {
-            return sync(to: .backup, now: now) { member, group, now in
-                member.followGroupToBackup(group: group, now: now)
-            }
+        if state == .master, let (index, _) = trigger, members[index].state == .backup {
+            // A member that just left INIT (or lost a race) joins the group's MASTER state.
+            let memberName = members[index].name
+            return members[index].followGroupToMaster(group: name, now: now).map { .instance(memberName, $0) }
         }
         if state == .initialize && !live.isEmpty && live.allSatisfy({ $0.state == .backup }) {
             return setState(.backup)
