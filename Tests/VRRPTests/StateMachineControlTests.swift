@@ -127,3 +127,48 @@ struct StateMachineControlTests {
         #expect(actions.notifications == [.stop])
     }
 }
+
+@Suite("Reload")
+struct StateMachineReloadTests {
+    @Test("reload keeps the state and tracked statuses, applies the new priority, ends overrides")
+    func reloadKeepsState() throws {
+        var machine = try instance(
+            priority: 100, tracking: [VRRPTrackedObject(.script, "chk", weight: 10, status: .ok)])
+        _ = machine.start(now: at(0))
+        _ = machine.timerFired(now: at(360))
+        _ = try machine.setPriority(50, now: at(400))
+        #expect(machine.effectivePriority == 60)
+
+        var changed = machine.configuration
+        changed.priority = 200
+        changed.trackedObjects = [
+            VRRPTrackedObject(.script, "chk", weight: 20, status: .failed),  // still tracked: keeps OK
+            VRRPTrackedObject(.script, "new", weight: -5, status: .failed),
+        ]
+        let actions = machine.reload(changed, now: at(500))
+        #expect(machine.state == .master)
+        #expect(machine.priorityOverride == nil)
+        #expect(machine.trackedObjects.map(\.status) == [.ok, .failed])
+        #expect(machine.effectivePriority == 215)
+        #expect(actions.contains(.effectivePriorityChanged(from: 60, to: 215)))
+        #expect(machine.timer?.deadline == at(460))  // the advert cadence is untouched
+    }
+
+    @Test("reload ends a Switchover hold and a new advert_int re-arms a MASTER's advert timer")
+    func reloadEndsHold() throws {
+        var machine = try instance(priority: 100)
+        _ = machine.start(now: at(0))
+        _ = machine.timerFired(now: at(360))
+        _ = try machine.switchover(now: at(400))
+        #expect(machine.holdsBackupAfterSwitchover)
+        _ = machine.reload(machine.configuration, now: at(450))
+        #expect(!machine.holdsBackupAfterSwitchover)
+
+        _ = machine.timerFired(now: at(760))
+        var slower = machine.configuration
+        slower.advertInterval = .centiseconds(300)
+        let actions = machine.reload(slower, now: at(800))
+        #expect(actions.armedTimers == [at(1100)])
+        #expect(machine.masterDownInterval == .centiseconds(1082))  // 900 + 156 × 300 / 256
+    }
+}

@@ -54,6 +54,42 @@ extension VRRPStateMachine {
     }
 }
 
+extension VRRPStateMachine {
+    /// A reload changed this instance's block: the state is kept (keepalived keeps the state
+    /// of an instance that still exists), tracked objects that are still tracked keep their
+    /// status, and `SetPriority`/`Switchover` overrides end. Priority, preemption, interval
+    /// and tracking take effect as if they had changed at `now`. A renamed instance, or one
+    /// moved to another protocol version, is a new instance: make a new machine for it.
+    public mutating func reload(_ new: VRRPInstanceConfiguration, now: VRRPInstant) -> [VRRPAction] {
+        guard state != .stop else { return [] }
+        let statuses = Dictionary(trackedObjects.map { ($0.id, $0.status) }, uniquingKeysWith: { first, _ in first })
+        let intervalChanged = new.advertInterval != configuration.advertInterval
+        configuration = new
+        trackedObjects = new.trackedObjects.map { object in
+            var kept = object
+            kept.status = statuses[object.id] ?? object.status
+            return kept
+        }
+        priorityOverride = nil
+        holdsBackupAfterSwitchover = false
+        if configuration.preemptDelay == .zero {
+            preemptDeadline = nil
+        }
+        var actions: [VRRPAction] = []
+        if intervalChanged && (state != .backup || configuration.version == .v2) {
+            masterAdvertInterval = configuration.advertInterval
+        }
+        if intervalChanged && state == .master {
+            arm(.advertisement, at: now + configuration.advertInterval, into: &actions)
+        }
+        reevaluate(now: now, cause: "reload", into: &actions)
+        if state == .master {
+            masterAddress = configuration.primaryAddress
+        }
+        return actions
+    }
+}
+
 /// Moves a sync group imposes on its members (see `VRRPSyncGroup`).
 extension VRRPStateMachine {
     mutating func setHeldInFaultBySyncGroup(_ held: Bool, group: String, now: VRRPInstant) -> [VRRPAction] {

@@ -16,7 +16,8 @@ public struct VRRPStateMachine: Sendable {
         }
     }
 
-    public let configuration: VRRPInstanceConfiguration
+    /// The instance's configuration; replaced only by `reload(_:now:)`.
+    public internal(set) var configuration: VRRPInstanceConfiguration
     public internal(set) var state: VRRPInstanceState = .initialize
     /// When the state last changed; nil until the first transition.
     public internal(set) var lastTransition: VRRPInstant?
@@ -75,11 +76,6 @@ public struct VRRPStateMachine: Sendable {
 
     /// Whether one of this instance's own weight-0 tracked objects holds it in FAULT.
     public var hasOwnFault: Bool { trackedObjects.contains { $0.forcesFault } }
-
-    /// The protocol's interval: the configured one in v2, the learned one in v3.
-    var effectiveMasterAdvertInterval: VRRPDuration {
-        configuration.version == .v2 ? configuration.advertInterval : masterAdvertInterval
-    }
 
     func skew(forPriorityGap gap: Int64) -> VRRPDuration {
         switch configuration.version {
