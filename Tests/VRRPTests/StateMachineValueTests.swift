@@ -63,6 +63,10 @@ struct StateMachineValueTests {
         #expect(
             direct.receiveAdvert(advert, now: at(10)) == (try dispatched.handle(.advertReceived(advert), now: at(10))))
         #expect(direct.timerFired(now: at(400)) == (try dispatched.handle(.timerFired, now: at(400))))
+        var changed = direct.configuration
+        changed.priority = 120
+        #expect(direct.reload(changed, now: at(450)) == (try dispatched.handle(.reload(changed), now: at(450))))
+        #expect(dispatched.effectivePriority == 120)
         #expect(direct.state == dispatched.state)
         #expect(direct.timer == dispatched.timer)
     }

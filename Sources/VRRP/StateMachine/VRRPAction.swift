@@ -66,6 +66,7 @@ public enum VRRPEvent: Sendable, Hashable {
     case setPriority(UInt8)
     case resetPriority
     case switchover
+    case reload(VRRPInstanceConfiguration)
 }
 
 /// A control request the instance cannot honour, with why.

@@ -101,6 +101,7 @@ public struct VRRPStateMachine: Sendable {
         case .setPriority(let priority): return try setPriority(priority, now: now)
         case .resetPriority: return resetPriority(now: now)
         case .switchover: return try switchover(now: now)
+        case .reload(let configuration): return reload(configuration, now: now)
         }
     }
 
