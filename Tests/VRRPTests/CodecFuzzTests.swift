@@ -90,7 +90,8 @@ struct CodecFuzzTests {
                 message: bytes[...], source: InetAddress(10, 0, 0, 1), destination: VRRPAdvert.ipv4MulticastGroup,
                 ttl: 255, options: options)
             _ = try? ReceivedVRRPAdvert(
-                message: bytes[...], source: .v6(high: 0xFE80 << 48, low: 1), destination: VRRPAdvert.ipv6MulticastGroup,
+                message: bytes[...], source: .v6(high: 0xFE80 << 48, low: 1),
+                destination: VRRPAdvert.ipv6MulticastGroup,
                 ttl: 255, options: options)
         }
         // Of the unrepaired buffers almost none decode: a random checksum matches once in 65536.

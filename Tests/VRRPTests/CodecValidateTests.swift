@@ -175,6 +175,8 @@ struct CodecValidateTests {
         #expect(Set(all.map(\.name)).count == all.count)
         #expect(all.allSatisfy { !$0.name.isEmpty && !$0.description.isEmpty })
         #expect(AdvertDropReason.ttl(1).keepalivedStat == "ip_ttl_err")
-        #expect(AdvertDropReason.checksum(received: 1, expected: 2).description == "Invalid VRRP checksum 0x0001, expected 0x0002")
+        #expect(
+            AdvertDropReason.checksum(received: 1, expected: 2).description
+                == "Invalid VRRP checksum 0x0001, expected 0x0002")
     }
 }

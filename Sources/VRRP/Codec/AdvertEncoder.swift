@@ -38,7 +38,8 @@ extension VRRPAdvert {
         guard case .v4(let destinationValue) = destination else {
             throw .addressFamilyMismatch(destination)
         }
-        let totalLength = IPv4Header.length + Self.messageLength(version: version, family: .ipv4, count: addresses.count)
+        let totalLength =
+            IPv4Header.length + Self.messageLength(version: version, family: .ipv4, count: addresses.count)
         var out: [UInt8] = []
         out.reserveCapacity(totalLength)
         out.append(0x45)
