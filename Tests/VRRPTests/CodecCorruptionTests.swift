@@ -205,6 +205,17 @@ struct CodecCorruptionTests {
         }
     }
 
+    @Test("IP options (here Router Alert) are skipped by the header length")
+    func ipOptions() throws {
+        for (row, original) in packets {
+            var packet = Array(original[..<20]) + [0x94, 0x04, 0x00, 0x00] + Array(original[20...])
+            packet[0] = 0x46
+            setTotalLength(&packet, packet.count)
+            let withOptions = try ReceivedVRRPAdvert(ipv4Packet: packet)
+            #expect(withOptions.advert == (try ReceivedVRRPAdvert(ipv4Packet: original)).advert, "frame \(row.frame)")
+        }
+    }
+
     @Test("decoding a slice in the middle of a bigger buffer reads only the slice")
     func decodeFromSlice() throws {
         for (row, original) in packets {

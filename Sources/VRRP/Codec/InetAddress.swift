@@ -157,12 +157,22 @@ extension InetAddress: CustomStringConvertible {
     }
 }
 
-/// Appends `value` in network byte order.
+/// Appends `value` in network byte order. Concrete overloads: the generic form was not
+/// specialised and cost microseconds per packet.
 @inline(__always)
-func appendBigEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
-    var shift = T.bitWidth - 8
-    while shift >= 0 {
-        out.append(UInt8(truncatingIfNeeded: value >> shift))
-        shift -= 8
-    }
+func appendBigEndian(_ value: UInt16, to out: inout [UInt8]) {
+    out.append(UInt8(truncatingIfNeeded: value &>> 8))
+    out.append(UInt8(truncatingIfNeeded: value))
+}
+
+@inline(__always)
+func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
+    appendBigEndian(UInt16(truncatingIfNeeded: value &>> 16), to: &out)
+    appendBigEndian(UInt16(truncatingIfNeeded: value), to: &out)
+}
+
+@inline(__always)
+func appendBigEndian(_ value: UInt64, to out: inout [UInt8]) {
+    appendBigEndian(UInt32(truncatingIfNeeded: value &>> 32), to: &out)
+    appendBigEndian(UInt32(truncatingIfNeeded: value), to: &out)
 }

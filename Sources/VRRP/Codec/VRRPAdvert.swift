@@ -54,11 +54,11 @@ public struct VRRPAdvert: Hashable, Sendable {
         }
 
         /// Compares without an early exit, so timing does not tell how many bytes matched.
-        func matches(_ other: some Collection<UInt8>) -> Bool {
+        func matches(_ other: [UInt8]) -> Bool {
             guard other.count == bytes.count else { return false }
             var difference: UInt8 = 0
-            for (mine, theirs) in zip(bytes, other) {
-                difference |= mine ^ theirs
+            for index in bytes.indices {
+                difference |= bytes[index] ^ other[index]
             }
             return difference == 0
         }
