@@ -56,6 +56,21 @@ struct CodecValidateTests {
         #expect(dropReason(v2Pass, instance) == .unknownVirtualRouter(51))
     }
 
+    @Test("on an interface, the instance with the advert's VRID checks it")
+    func interfaceLookup() throws {
+        var other = v2Instance
+        other.virtualRouterID = 50
+        let found = try v2Pass.validate(againstInterface: [other, v2Instance])
+        #expect(found.instance == 1 && found.notices == [])
+        #expect(throws: AdvertDropReason.unknownVirtualRouter(51)) {
+            try v2Pass.validate(againstInterface: [other])
+        }
+        #expect(throws: AdvertDropReason.unknownVirtualRouter(51)) { try v2Pass.validate(againstInterface: []) }
+        var wrongPassword = v2Instance
+        wrongPassword.authentication = .password(.init("nope"))
+        #expect(throws: AdvertDropReason.authFailure) { try v2Pass.validate(againstInterface: [other, wrongPassword]) }
+    }
+
     @Test("an advert from one of our addresses is our own")
     func ownAdvert() {
         var instance = v2Instance

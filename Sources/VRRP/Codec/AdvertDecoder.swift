@@ -16,7 +16,8 @@ public struct AdvertDecodeOptions: Hashable, Sendable {
 extension ReceivedVRRPAdvert {
     /// Decodes what a raw IPv4 socket delivers: the IPv4 header, then the VRRP message.
     /// Checks what the packet alone can tell (IP header, TTL, version, type, lengths, checksum).
-    /// Ethernet padding after a minimum-size frame is tolerated as keepalived does.
+    /// Ethernet padding after a minimum-size frame is tolerated as keepalived does. Expects
+    /// Linux's raw socket, which leaves the header as on the wire (BSDs rewrite the total length).
     public init(
         ipv4Packet packet: ArraySlice<UInt8>, options: AdvertDecodeOptions = .init()
     ) throws(AdvertDropReason) {

@@ -96,6 +96,18 @@ extension ReceivedVRRPAdvert {
         return notices
     }
 
+    /// Finds the instance the advert is for among those configured on the receiving interface
+    /// (one address family: the instances on the socket it came from), then validates it.
+    /// Returns the index of that instance in `instances` and the notices.
+    public func validate(
+        againstInterface instances: [ReceiveExpectations]
+    ) throws(AdvertDropReason) -> (instance: Int, notices: AdvertNotices) {
+        guard let index = instances.firstIndex(where: { $0.virtualRouterID == advert.virtualRouterID }) else {
+            throw .unknownVirtualRouter(advert.virtualRouterID)
+        }
+        return (index, try validate(against: instances[index]))
+    }
+
     private func checkAuthentication(_ expected: VRRPAdvert.Authentication) throws(AdvertDropReason) {
         guard advert.authType == expected.type else {
             throw .authTypeMismatch(received: advert.authType, expected: expected.type)
