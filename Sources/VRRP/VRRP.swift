@@ -1,1 +1,0 @@
-// The VRRP module. See Package.swift for its place in the layering.
