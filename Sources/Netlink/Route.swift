@@ -76,12 +76,13 @@ public struct Route: Hashable, Sendable {
     /// Nil lets the kernel pick (link for a direct route, global through a gateway).
     public var scope: Scope?
     public var type: RouteType
+    /// Defaults to `.keepalived`, as keepalived marks its routes; removal matches on it too.
     public var `protocol`: RouteProtocol
 
     public init(
         destination: IPPrefix, gateway: IPAddress? = nil, interfaceIndex: Int? = nil,
         source: IPAddress? = nil, metric: UInt32? = nil, table: UInt32 = RouteTable.main,
-        scope: Scope? = nil, type: RouteType = .unicast, protocol: RouteProtocol = .boot
+        scope: Scope? = nil, type: RouteType = .unicast, protocol: RouteProtocol = .keepalived
     ) {
         self.destination = destination
         self.gateway = gateway

@@ -209,15 +209,18 @@ extension Rule {
             case ruleActionProhibit: .prohibit
             case let value: .other(value)
             }
+        // The kernel sends no FRA_FWMARK when both mark and mask are 0; libnl then reads 0.
         let mark = rtnl_rule_get_mark(object)
+        let mask = rtnl_rule_get_mask(object)
+        let hasMark = mark != 0 || (mask != 0 && mask != UInt32.max)
         self.init(
             family: family,
             from: IPPrefix(nlAddr: rtnl_rule_get_src(object)),
             to: IPPrefix(nlAddr: rtnl_rule_get_dst(object)),
             table: rtnl_rule_get_table(object),
             priority: rtnl_rule_get_prio(object),
-            fwmark: mark == UInt32.max ? nil : mark,
-            fwmask: mark == UInt32.max ? nil : rtnl_rule_get_mask(object),
+            fwmark: hasMark ? mark : nil,
+            fwmask: hasMark ? mask : nil,
             inputInterface: optionalString(rtnl_rule_get_iif(object)),
             outputInterface: optionalString(rtnl_rule_get_oif(object)),
             action: action)
