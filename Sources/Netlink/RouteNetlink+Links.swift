@@ -53,7 +53,8 @@ extension RouteNetlink {
     }
 
     /// Creates a macvlan on `parentIndex` (`ip link add link PARENT name NAME address MAC type
-    /// macvlan mode MODE`): keepalived's VMAC interface. Returns the new link, still down.
+    /// macvlan mode MODE`): keepalived's VMAC interface. Returns the new link, still down. In
+    /// `.passthru` mode the kernel gives the macvlan its parent's MAC and ignores `mac`.
     @discardableResult
     public func createMacvlan(
         name: String, parentIndex: Int, mac: MACAddress? = nil, mode: MacvlanMode = .private
