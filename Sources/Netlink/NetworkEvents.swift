@@ -100,6 +100,9 @@ final class EventWatcher: @unchecked Sendable {
         }
     }
 
+    /// Whether the socket is still open (for tests: it closes asynchronously after `stop`).
+    var isOpen: Bool { queue.sync { socket != nil } }
+
     private func close() {
         readSource = nil
         socket = nil
