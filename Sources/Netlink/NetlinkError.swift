@@ -1,9 +1,9 @@
 import CNetlink
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Why a netlink operation failed. Every case carries the text a sysadmin needs.

@@ -1,9 +1,9 @@
 import CNetlink
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Runs code with the calling thread inside a named network namespace (`ip netns add NAME`).

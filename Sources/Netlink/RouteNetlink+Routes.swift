@@ -1,9 +1,9 @@
 import CNetlink
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 extension RouteNetlink {
@@ -192,7 +192,8 @@ private func makeRuleObject(_ rule: Rule) throws -> OpaquePointer {
     if status >= 0, let name = rule.outputInterface { status = rtnl_rule_set_oif(object, name) }
     guard status >= 0 else {
         rtnl_rule_put(object)
-        throw NetlinkError.library(operation: "build rule", code: -status, message: String(cString: nl_geterror(status)))
+        throw NetlinkError.library(
+            operation: "build rule", code: -status, message: String(cString: nl_geterror(status)))
     }
     return object
 }

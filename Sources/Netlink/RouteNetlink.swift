@@ -2,9 +2,9 @@ import CNetlink
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The rtnetlink side of the kernel: addresses, routes, rules and links, in one network

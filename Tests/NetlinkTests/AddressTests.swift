@@ -19,7 +19,8 @@ struct AddressTests {
                 broadcast: IPAddress("192.0.2.255"), scope: .link, label: "vip0:vi1")
             try netlink.addAddress(vip)
 
-            let shown = try #require(try ipAddresses(namespace, dev: "vip0").first { $0["local"] as? String == "192.0.2.10" })
+            let shown = try #require(
+                try ipAddresses(namespace, dev: "vip0").first { $0["local"] as? String == "192.0.2.10" })
             #expect(shown["prefixlen"] as? Int == 24)
             #expect(shown["broadcast"] as? String == "192.0.2.255")
             #expect(shown["scope"] as? String == "link")
@@ -83,7 +84,8 @@ struct AddressTests {
         try await withTestNamespace { namespace in
             let index = try addVeth("dup0", in: namespace)
             let netlink = try RouteNetlink(namespace: namespace)
-            let vip = InterfaceAddress(address: try #require(IPAddress("198.51.100.1")), prefixLength: 32, interfaceIndex: index)
+            let vip = InterfaceAddress(
+                address: try #require(IPAddress("198.51.100.1")), prefixLength: 32, interfaceIndex: index)
             try netlink.addAddress(vip)
             let error = try #require(throws: NetlinkError.self) { try netlink.addAddress(vip) }
             #expect(error.isAlreadyExists)
@@ -94,7 +96,8 @@ struct AddressTests {
         try await withTestNamespace { namespace in
             let netlink = try RouteNetlink(namespace: namespace)
             #expect(try netlink.link(named: "nosuch0") == nil)
-            let vip = InterfaceAddress(address: try #require(IPAddress("192.0.2.1")), prefixLength: 24, interfaceIndex: 9999)
+            let vip = InterfaceAddress(
+                address: try #require(IPAddress("192.0.2.1")), prefixLength: 24, interfaceIndex: 9999)
             let error = try #require(throws: NetlinkError.self) { try netlink.addAddress(vip) }
             guard case .kernel(let operation, let errno, let message) = error else {
                 Issue.record("expected a kernel error, got \(error)")
@@ -111,7 +114,8 @@ struct AddressTests {
         try await withTestNamespace { namespace in
             let index = try addVeth("abs0", in: namespace)
             let netlink = try RouteNetlink(namespace: namespace)
-            let vip = InterfaceAddress(address: try #require(IPAddress("192.0.2.77")), prefixLength: 24, interfaceIndex: index)
+            let vip = InterfaceAddress(
+                address: try #require(IPAddress("192.0.2.77")), prefixLength: 24, interfaceIndex: index)
             let error = try #require(throws: NetlinkError.self) { try netlink.removeAddress(vip) }
             #expect(error.isNotFound)
             #expect(error.description.contains("remove address 192.0.2.77/24"))
@@ -129,7 +133,8 @@ struct AddressTests {
             }
             let mixed = InterfaceAddress(address: v4, prefixLength: 24, interfaceIndex: 1, broadcast: IPAddress("::1"))
             #expect(throws: NetlinkError.self) { try netlink.addAddress(mixed) }
-            let longLabel = InterfaceAddress(address: v4, prefixLength: 24, interfaceIndex: 1, label: "lo:averyverylonglabel")
+            let longLabel = InterfaceAddress(
+                address: v4, prefixLength: 24, interfaceIndex: 1, label: "lo:averyverylonglabel")
             #expect(throws: NetlinkError.self) { try netlink.addAddress(longLabel) }
         }
     }

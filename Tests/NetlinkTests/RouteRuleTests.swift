@@ -45,7 +45,8 @@ struct RouteRuleTests {
             #expect(listedInTable.source == inTable.source)
             #expect(listedInTable.interfaceIndex == index)
             #expect(listedInTable.protocol == .keepalived)
-            let listedGateway = try #require(try netlink.routes(table: RouteTable.main).first { $0.destination == viaGateway.destination })
+            let listedGateway = try #require(
+                try netlink.routes(table: RouteTable.main).first { $0.destination == viaGateway.destination })
             #expect(listedGateway.gateway == viaGateway.gateway)
             #expect(listedGateway.metric == 50)
             #expect(try netlink.routes(family: .ipv6, table: 100).contains { $0.destination == v6.destination })
@@ -55,7 +56,10 @@ struct RouteRuleTests {
 
             for route in [viaGateway, inTable, blackhole, v6] { try netlink.removeRoute(route) }
             #expect(try ipJSON("-n", namespace, "route", "show", "table", "100").isEmpty)
-            #expect(try ipJSON("-n", namespace, "route", "show", "table", "main").allSatisfy { $0["dst"] as? String != "10.9.0.0/16" })
+            #expect(
+                try ipJSON("-n", namespace, "route", "show", "table", "main").allSatisfy {
+                    $0["dst"] as? String != "10.9.0.0/16"
+                })
             let gone = try #require(throws: NetlinkError.self) { try netlink.removeRoute(viaGateway) }
             #expect(gone.isNotFound)
         }
