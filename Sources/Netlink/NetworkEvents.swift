@@ -8,7 +8,8 @@ extension RouteNetlink {
     /// and is read by a dispatch source, so no Swift concurrency thread ever blocks on it. The
     /// sequence ends, and the socket closes, when the consuming task is cancelled or the
     /// sequence and its iterator are dropped. `addressAdded` may repeat for an address whose
-    /// flags changed (IPv6 DAD finishing, for example).
+    /// flags changed (IPv6 DAD finishing, for example). Call this before reading the state you
+    /// track, so nothing changes unseen in between; iterate it from one task only.
     public func events() throws -> NetworkEvents {
         let watcher = try EventWatcher(source: self)
         return NetworkEvents(stream: watcher.start(), subscription: Subscription(watcher: watcher))
