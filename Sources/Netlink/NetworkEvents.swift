@@ -16,6 +16,22 @@ extension RouteNetlink {
     }
 }
 
+/// A change seen by `RouteNetlink.events()`.
+public enum NetworkEvent: Hashable, Sendable {
+    case linkAdded(Link)
+    case linkRemoved(Link)
+    /// The link became up and running.
+    case linkUp(Link)
+    /// The link stopped being up and running.
+    case linkDown(Link)
+    /// Something else changed (name, MAC, MTU, ...).
+    case linkChanged(Link)
+    case addressAdded(InterfaceAddress)
+    case addressRemoved(InterfaceAddress)
+    /// The kernel dropped notifications (socket buffer full): re-read the state you track.
+    case eventsLost
+}
+
 /// An `AsyncSequence` of `NetworkEvent`s; see `RouteNetlink.events()`.
 public struct NetworkEvents: AsyncSequence, Sendable {
     public typealias Element = NetworkEvent

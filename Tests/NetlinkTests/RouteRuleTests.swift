@@ -18,8 +18,10 @@ struct RouteRuleTests {
                 destination: try #require(IPPrefix("10.10.0.0/16")), interfaceIndex: index,
                 source: IPAddress("192.0.2.1"), table: 100, scope: .link)
             let blackhole = Route(destination: try #require(IPPrefix("10.11.0.0/16")), table: 100, type: .blackhole)
+            let prohibit = Route(destination: try #require(IPPrefix("10.13.0.0/16")), table: 100, type: .prohibit)
             let v6 = Route(destination: try #require(IPPrefix("2001:db8:1::/48")), interfaceIndex: index, table: 100)
-            for route in [viaGateway, inTable, blackhole, v6] { try netlink.addRoute(route) }
+            let all = [viaGateway, inTable, blackhole, prohibit, v6]
+            for route in all { try netlink.addRoute(route) }
 
             let main = try ipJSON("-n", namespace, "route", "show", "table", "main")
             let shownGateway = try #require(main.first { $0["dst"] as? String == "10.9.0.0/16" })
@@ -34,11 +36,13 @@ struct RouteRuleTests {
             #expect(shownInTable["scope"] as? String == "link")
             let shownBlackhole = try #require(table100.first { $0["dst"] as? String == "10.11.0.0/16" })
             #expect(shownBlackhole["type"] as? String == "blackhole")
+            #expect(table100.contains { $0["dst"] as? String == "10.13.0.0/16" && $0["type"] as? String == "prohibit" })
             let table100v6 = try ipJSON("-n", namespace, "-6", "route", "show", "table", "100")
             #expect(table100v6.contains { $0["dst"] as? String == "2001:db8:1::/48" && $0["dev"] as? String == "rt0" })
 
             let listed = try netlink.routes(family: .ipv4, table: 100)
-            #expect(listed.count == 2)
+            #expect(listed.count == 3)
+            #expect(listed.first { $0.destination == prohibit.destination }?.type == .prohibit)
             let listedBlackhole = try #require(listed.first { $0.destination == blackhole.destination })
             #expect(listedBlackhole.type == .blackhole)
             let listedInTable = try #require(listed.first { $0.destination == inTable.destination })
@@ -54,7 +58,7 @@ struct RouteRuleTests {
             let duplicate = try #require(throws: NetlinkError.self) { try netlink.addRoute(viaGateway) }
             #expect(duplicate.isAlreadyExists)
 
-            for route in [viaGateway, inTable, blackhole, v6] { try netlink.removeRoute(route) }
+            for route in all { try netlink.removeRoute(route) }
             #expect(try ipJSON("-n", namespace, "route", "show", "table", "100").isEmpty)
             #expect(
                 try ipJSON("-n", namespace, "route", "show", "table", "main").allSatisfy {
@@ -91,7 +95,11 @@ struct RouteRuleTests {
                 family: .ipv4, to: IPPrefix("10.30.0.0/16"), table: 101, priority: 1001, fwmark: 0x10, fwmask: 0xff,
                 inputInterface: "ru0")
             let v6Rule = Rule(family: .ipv6, from: IPPrefix("2001:db8::/32"), table: 102, priority: 1002)
-            for rule in [fromRule, markRule, v6Rule] { try netlink.addRule(rule) }
+            let unreachable = Rule(
+                family: .ipv4, from: IPPrefix("10.40.0.0/16"), table: 0, priority: 1003, outputInterface: "ru0",
+                action: .unreachable)
+            let all = [fromRule, markRule, v6Rule, unreachable]
+            for rule in all { try netlink.addRule(rule) }
 
             let shown = try ipJSON("-n", namespace, "rule")
             let shownFrom = try #require(shown.first { $0["priority"] as? Int == 1000 })
@@ -119,10 +127,16 @@ struct RouteRuleTests {
             #expect(listedMark.inputInterface == "ru0")
             #expect(listedMark.action == .lookup)
             #expect(try netlink.rules(family: .ipv6).contains { $0.priority == 1002 && $0.table == 102 })
+            let shownUnreachable = try #require(shown.first { $0["priority"] as? Int == 1003 })
+            #expect(shownUnreachable["action"] as? String == "unreachable")
+            #expect(shownUnreachable["oif"] as? String == "ru0")
+            let listedUnreachable = try #require(listed.first { $0.priority == 1003 })
+            #expect(listedUnreachable.action == .unreachable)
+            #expect(listedUnreachable.outputInterface == "ru0")
 
-            for rule in [fromRule, markRule, v6Rule] { try netlink.removeRule(rule) }
+            for rule in all { try netlink.removeRule(rule) }
             let left = try ipJSON("-n", namespace, "rule").compactMap { $0["priority"] as? Int }
-            #expect(!left.contains(1000) && !left.contains(1001))
+            #expect(!left.contains(1000) && !left.contains(1001) && !left.contains(1003))
             #expect(try ipJSON("-n", namespace, "-6", "rule").allSatisfy { $0["priority"] as? Int != 1002 })
         }
     }
