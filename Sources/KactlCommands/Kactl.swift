@@ -1,4 +1,5 @@
 import ArgumentParser
+import KeepalivedConfig
 
 /// `kactl`: query and control the keepalive daemons over D-Bus, and check configurations.
 public struct Kactl: AsyncParsableCommand {
@@ -10,9 +11,4 @@ public struct Kactl: AsyncParsableCommand {
     )
 
     public init() {}
-}
-
-/// The version every keepalive binary reports, on the command line and as the `Version` property.
-public enum KeepaliveVersion {
-    public static let current = "0.1.0"
 }

@@ -1,0 +1,46 @@
+import DBus
+import KeepalivedConfig
+import Logging
+
+/// What makes vrrpd, checkd and ipvsd different from each other. `Daemon` does the rest: options,
+/// logging, configuration and reload, the bus name and root object, systemd notify and watchdog.
+public protocol DaemonRole: Sendable {
+    /// The well-known bus name; also the root interface name and, as a path, the root object.
+    static var busName: String { get }
+    /// The polkit action that guards this daemon's methods that change something.
+    static var manageAction: String { get }
+
+    /// Called once with the first configuration, before READY=1. Throw to refuse to start (for
+    /// example ipvsd on a kernel without IPVS): the daemon exits non-zero with the error.
+    func start(configuration: KeepalivedConfiguration, context: DaemonContext) async throws
+
+    /// Called with every accepted reload. Change only what changed.
+    func apply(_ reload: ConfigurationStore.Reload, context: DaemonContext) async throws
+
+    /// The daemon's own work, as a child task; returns when cancelled at shutdown.
+    func run(context: DaemonContext) async throws
+
+    /// Called on SIGTERM/SIGINT after `run` was cancelled: release what `start` acquired.
+    func stop(context: DaemonContext) async
+}
+
+extension DaemonRole {
+    public func apply(_ reload: ConfigurationStore.Reload, context: DaemonContext) async throws {}
+    public func run(context: DaemonContext) async throws {
+        while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+    }
+    public func stop(context: DaemonContext) async {}
+
+    /// `/org/keepalive/Vrrp1` for `org.keepalive.Vrrp1`.
+    public static var rootPath: ObjectPath {
+        ObjectPath(unchecked: "/" + busName.split(separator: ".").joined(separator: "/"))
+    }
+}
+
+/// What a role may use while it runs: the configuration store, the logger and the bus.
+public struct DaemonContext: Sendable {
+    public let store: ConfigurationStore
+    public let logger: Logger
+    public let bus: BusPresence
+    public let options: DaemonOptions
+}
