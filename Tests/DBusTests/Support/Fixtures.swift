@@ -42,7 +42,7 @@ enum Fixtures {
               <arg type="g" direction="in"/>
               <arg type="a{sv}" direction="in"/>
               <arg type="a{oa{sa{sv}}}" direction="in"/>
-              <arg type="(isa(ub))" direction="in"/>
+              <arg type="(isas(ub))" direction="in"/>
               <arg type="ad" direction="in"/>
               <arg type="ay" direction="in"/>
               <arg type="a{ua{ss}}" direction="in"/>
@@ -61,7 +61,7 @@ enum Fixtures {
               <arg type="g" direction="out"/>
               <arg type="a{sv}" direction="out"/>
               <arg type="a{oa{sa{sv}}}" direction="out"/>
-              <arg type="(isa(ub))" direction="out"/>
+              <arg type="(isas(ub))" direction="out"/>
               <arg type="ad" direction="out"/>
               <arg type="ay" direction="out"/>
               <arg type="a{ua{ss}}" direction="out"/>
