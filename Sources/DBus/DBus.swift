@@ -1,1 +1,0 @@
-// The DBus module. See Package.swift for its place in the layering.
