@@ -21,8 +21,10 @@ public actor BusPresence {
 
     /// Connects and owns the name. Throws when the bus cannot be reached or the name is taken.
     public func connect() async throws {
-        let connection = try await address.map { try await DBusConnection.connect(address: $0) }
-            ?? DBusConnection.systemBus()
+        let connection =
+            if let address { try await DBusConnection.connect(address: address) } else {
+                try await DBusConnection.systemBus()
+            }
         do {
             for path in managerPaths { await connection.addObjectManager(at: path) }
             for object in objects { try await object.export(on: connection) }

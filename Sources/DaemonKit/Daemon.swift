@@ -47,14 +47,16 @@ public struct Daemon<Role: DaemonRole>: Sendable {
         let context = DaemonContext(store: store, logger: logger, bus: bus, options: options)
         let reloader = Reloader(role: role, context: context, notifier: notifier)
         do {
+            let rootPath = try Role.rootPath()
             let root = try RootObject.make(
-                busName: Role.busName, path: Role.rootPath, interfacesDirectory: options.interfacesDirectory,
+                busName: Role.busName, path: rootPath, interfacesDirectory: options.interfacesDirectory,
                 configFile: store.path, loadedAt: await store.loadedAt,
                 reload: { call in try await reloader.reloadFromBus(call.caller) })
-            await bus.addObjectManager(at: Role.rootPath)
+            await bus.addObjectManager(at: rootPath)
             await reloader.setRoot(try await bus.publish(root))
-            try await bus.connect()
+            // The role first: a daemon that cannot do its job (ipvsd without IPVS) never owns its name.
             try await role.start(configuration: await store.current, context: context)
+            try await bus.connect()
         } catch {
             logger.error("\(Role.busName) not starting: \(error)")
             await bus.disconnect()

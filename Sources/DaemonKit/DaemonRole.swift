@@ -32,8 +32,8 @@ extension DaemonRole {
     public func stop(context: DaemonContext) async {}
 
     /// `/org/keepalive/Vrrp1` for `org.keepalive.Vrrp1`.
-    public static var rootPath: ObjectPath {
-        ObjectPath(unchecked: "/" + busName.split(separator: ".").joined(separator: "/"))
+    public static func rootPath() throws -> ObjectPath {
+        try ObjectPath("/" + busName.split(separator: ".").joined(separator: "/"))
     }
 }
 
