@@ -22,6 +22,14 @@ public struct NetworkInterface: Hashable, Sendable {
 
     public var primaryIPv4Address: InetAddress? { ipv4Addresses.first }
 
+    /// Ethernet address text as `ip link` prints it (`00:00:5e:00:01:33`), for logs.
+    public static func hardwareAddressText(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined(separator: ":")
+    }
+
     /// Looks the interface up with `getifaddrs` (one netlink dump, no ioctl).
     public static func named(_ name: String) throws(VRRPSocketError) -> NetworkInterface {
         guard !name.isEmpty, name.utf8.count < Int(IF_NAMESIZE) else { throw .noSuchInterface(name) }
@@ -53,12 +61,4 @@ public struct NetworkInterface: Hashable, Sendable {
         }
         return interface
     }
-}
-
-/// Ethernet address text as `ip link` prints it (`02:00:5e:00:01:33`).
-public func hardwareAddressText(_ bytes: [UInt8]) -> String {
-    bytes.map { byte in
-        let digits = String(byte, radix: 16)
-        return digits.count == 1 ? "0" + digits : digits
-    }.joined(separator: ":")
 }

@@ -83,6 +83,9 @@ public final class VRRPSocket: Sendable {
         try bindToDevice(fd, interface.name)
         try setSocketOption(fd, ip, IP_HDRINCL, Int32(1), "IP_HDRINCL")
         try setSocketOption(fd, ip, IP_PKTINFO, Int32(1), "IP_PKTINFO")
+        // Only the groups this socket joined, not every group some socket on the host joined:
+        // a unicast instance must not see multicast adverts, nor one group another's.
+        try setSocketOption(fd, ip, IP_MULTICAST_ALL, Int32(0), "IP_MULTICAST_ALL")
         guard case .multicast(let group) = configuration.destination, let groupAddress = group.inAddr else { return }
         let onInterface = ip_mreqn(
             imr_multiaddr: in_addr(s_addr: 0), imr_address: in_addr(s_addr: 0), imr_ifindex: interface.index)

@@ -43,7 +43,8 @@ extension VRRPSocketError: CustomStringConvertible {
         case .noSuchInterface(let name): "no interface \(name)"
         case .noIPv4Address(let name): "interface \(name) has no IPv4 address"
         case .noHardwareAddress(let name): "interface \(name) has no Ethernet address"
-        case .invalidHardwareAddress(let bytes): "invalid Ethernet address \(hardwareAddressText(bytes))"
+        case .invalidHardwareAddress(let bytes):
+            "invalid Ethernet address \(NetworkInterface.hardwareAddressText(bytes))"
         case .unsupportedAddress(let address): "address \(address) is not usable here"
         case .encoding(let error): "advert cannot be encoded: \(error)"
         case .shortSend(let sent, let expected): "sent \(sent) of \(expected) bytes"

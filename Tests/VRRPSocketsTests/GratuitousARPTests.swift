@@ -38,7 +38,7 @@ struct GratuitousARPTests {
             let sender = try NetworkNamespace.withEntered(net.a) { try GratuitousARPSender(interface: net.interfaceA) }
             defer { sender.close() }
             let macText = try net.hardwareAddress(of: net.interfaceA, in: net.a)
-            #expect(hardwareAddressText(sender.interface.hardwareAddress) == macText)
+            #expect(NetworkInterface.hardwareAddressText(sender.interface.hardwareAddress) == macText)
 
             let vips = [net.address(100), net.address(101)]
             try await sender.announce(vips, count: 2, interval: .milliseconds(20))
@@ -49,7 +49,7 @@ struct GratuitousARPTests {
                     #expect(
                         frame == (try GratuitousARP.frame(for: vip, hardwareAddress: sender.interface.hardwareAddress)))
                     #expect(Array(frame[20..<22]) == [0, 1], "ARP request")
-                    #expect(hardwareAddressText(Array(frame[22..<28])) == macText, "sender MAC")
+                    #expect(NetworkInterface.hardwareAddressText(Array(frame[22..<28])) == macText, "sender MAC")
                     #expect(Array(frame[38..<42]) == vip.bytes, "target = VIP")
                 }
             }

@@ -49,7 +49,7 @@ struct KeepalivedInteropTests {
 
             let frame = try #require(garp, "no gratuitous ARP from keepalived for \(vip)")
             let macA = try net.hardwareAddress(of: net.interfaceA, in: net.a)
-            #expect(hardwareAddressText(Array(frame[6..<12])) == macA)
+            #expect(NetworkInterface.hardwareAddressText(Array(frame[6..<12])) == macA)
             let macBytes = Array(frame[6..<12])
             #expect(frame == (try GratuitousARP.frame(for: vip, hardwareAddress: macBytes)))
         }

@@ -115,6 +115,47 @@ struct VRRPSocketTests {
     }
 
     @Test(
+        "a unicast socket does not see multicast adverts a neighbouring socket joined for",
+        .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"))
+    func multicastOnlyWhereJoined() async throws {
+        try await NamespacePair.with { net in
+            let multicastSender = try NetworkNamespace.withEntered(net.a) {
+                try VRRPSocket(.init(interface: net.interfaceA))
+            }
+            defer { multicastSender.close() }
+            let unicastSender = try NetworkNamespace.withEntered(net.a) {
+                try VRRPSocket(.init(interface: net.interfaceA, destination: .unicast(peers: [net.addressB])))
+            }
+            defer { unicastSender.close() }
+            let (joined, unicast) = try NetworkNamespace.withEntered(net.b) {
+                (
+                    try VRRPSocket(.init(interface: net.interfaceB)),
+                    try VRRPSocket(.init(interface: net.interfaceB, destination: .unicast(peers: [net.addressA])))
+                )
+            }
+            defer {
+                joined.close()
+                unicast.close()
+            }
+            let joinedStream = joined.datagrams()
+            let unicastStream = unicast.datagrams()
+            func advert(_ vrid: UInt8) -> VRRPAdvert {
+                VRRPAdvert(
+                    version: .v3, virtualRouterID: vrid, priority: 100, advertInterval: 100,
+                    addresses: [net.address(vrid)])
+            }
+            try multicastSender.send(advert(1))
+            try unicastSender.send(advert(2))
+
+            let seenByJoined = try await collect(2, from: joinedStream).map { try $0.decoded().get() }
+            #expect(seenByJoined.map(\.advert.virtualRouterID) == [1, 2])
+            #expect(seenByJoined.map(\.destination) == [VRRPAdvert.ipv4MulticastGroup, net.addressB])
+            let seenByUnicast = try #require(try await collect(1, from: unicastStream).first)
+            #expect(try seenByUnicast.decoded().get().advert.virtualRouterID == 2)
+        }
+    }
+
+    @Test(
         "a TTL 64 packet from a plain raw socket keeps its IP header and drops as ttl(64)",
         .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"))
     func foreignTTLIsSeen() async throws {
@@ -159,6 +200,11 @@ struct VRRPSocketTests {
             for await _ in stream { count += 1 }
             #expect(count == 0)
             #expect(!second.isOpen)
+            // Dropping the sequence without iterating it closes the socket too.
+            let third = try NetworkNamespace.withEntered(net.a) { try VRRPSocket(.init(interface: net.interfaceA)) }
+            do { _ = third.datagrams() }
+            try await waitUntil { !third.isOpen }
+
             // A second sequence on one socket is finished from the start.
             var extra = 0
             for await _ in second.datagrams() { extra += 1 }
