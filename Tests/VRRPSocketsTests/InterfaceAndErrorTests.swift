@@ -58,4 +58,23 @@ struct InterfaceAndErrorTests {
             }
         }
     }
+
+    @Test(
+        "an interface without IPv4 address and no configured source is an error, not a socket",
+        .enabled(if: getuid() == 0, "needs root: creates network namespaces"))
+    func noSourceAddress() async throws {
+        try await NamespacePair.with { net in
+            try ip("-n", net.b, "address", "flush", "dev", net.interfaceB)
+            let refused = try NetworkNamespace.withEntered(net.b) {
+                Result { () throws(VRRPSocketError) in try VRRPSocket(.init(interface: net.interfaceB)) }
+            }
+            #expect(throws: VRRPSocketError.noIPv4Address(interface: net.interfaceB)) { try refused.get() }
+            // With a configured source the socket opens: keepalived's mcast_src_ip need not be local.
+            let socket = try NetworkNamespace.withEntered(net.b) {
+                try VRRPSocket(.init(interface: net.interfaceB, sourceAddress: net.addressB))
+            }
+            #expect(socket.sourceAddress == net.addressB)
+            socket.close()
+        }
+    }
 }
