@@ -10,20 +10,21 @@ import VRRPSockets
     .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"),
     .enabled(if: KeepalivedProcess.isAvailable, "needs /usr/sbin/keepalived (Debian package keepalived)"))
 struct KeepalivedInteropTests {
-    @Test("keepalived's adverts and gratuitous ARPs arrive and match our encoders byte for byte")
-    func receiveFromKeepalived() async throws {
+    @Test(
+        "keepalived's adverts and gratuitous ARPs arrive and match our encoders byte for byte",
+        arguments: [VRRPAdvert.Version.v2, .v3])
+    func receiveFromKeepalived(version: VRRPAdvert.Version) async throws {
         try await NamespacePair.with { net in
-            let vip = net.address(100)
+            let instance = KeepalivedInstance.forTest(version, net, vrid: 77, priority: 200)
+            let vip = instance.virtualAddress
             let capture = try NetworkNamespace.withEntered(net.b) { try ARPCapture(interface: net.interfaceB) }
             let receiver = try NetworkNamespace.withEntered(net.b) { try VRRPSocket(.init(interface: net.interfaceB)) }
             defer { receiver.close() }
             let stream = receiver.datagrams()
-            let configuration = KeepalivedProcess.configuration(
-                interface: net.interfaceA, virtualRouterID: 77, priority: 200, advertInterval: "0.1",
-                virtualAddress: vip)
+            let configuration = instance.configuration
             let (adverts, garp) = try await KeepalivedProcess.with(namespace: net.a, configuration: configuration) {
                 _ in
-                let adverts = try await collect(3, from: stream) { datagram in
+                let adverts = try await collect(version == .v3 ? 3 : 1, from: stream) { datagram in
                     (try? datagram.decoded().get())?.advert.priority == 200
                 }
                 return (adverts, capture.nextFrame(announcing: vip))
@@ -34,12 +35,12 @@ struct KeepalivedInteropTests {
                 try expectKeepalivedHeader(received, source: net.addressA, destination: VRRPAdvert.ipv4MulticastGroup)
                 #expect(datagram.source == net.addressA)
                 #expect(datagram.interfaceIndex == receiver.interface.index)
-                #expect(received.advert.version == .v3)
+                #expect(received.advert.version == version)
                 #expect(received.advert.virtualRouterID == 77)
-                #expect(received.advert.advertInterval == 10)
+                #expect(received.advert.advertInterval == instance.advertIntervalOnWire)
                 #expect(received.advert.addresses == [vip])
-                let ours = VRRPAdvert(
-                    version: .v3, virtualRouterID: 77, priority: 200, advertInterval: 10, addresses: [vip])
+                #expect(received.advert.password?.text == instance.password)
+                let ours = instance.advert()
                 let header = try #require(received.ipv4Header)
                 let encoded = try ours.encodedIPv4Packet(
                     source: net.addressA, destination: VRRPAdvert.ipv4MulticastGroup,
@@ -55,15 +56,15 @@ struct KeepalivedInteropTests {
         }
     }
 
-    @Test("keepalived as master yields to our higher-priority adverts and takes over when we resign")
-    func keepalivedReceivesOurAdverts() async throws {
+    @Test(
+        "keepalived as master yields to our higher-priority adverts and takes over when we resign",
+        arguments: [VRRPAdvert.Version.v2, .v3])
+    func keepalivedReceivesOurAdverts(version: VRRPAdvert.Version) async throws {
         try await NamespacePair.with { net in
-            let vip = net.address(100)
+            let instance = KeepalivedInstance.forTest(version, net, vrid: 78, priority: 100)
             let sender = try NetworkNamespace.withEntered(net.b) { try VRRPSocket(.init(interface: net.interfaceB)) }
             defer { sender.close() }
-            let configuration = KeepalivedProcess.configuration(
-                interface: net.interfaceA, virtualRouterID: 78, priority: 100, advertInterval: "0.1",
-                virtualAddress: vip)
+            let configuration = instance.configuration
             let log = try await KeepalivedProcess.with(namespace: net.a, configuration: configuration) { keepalived in
                 try await keepalived.waitForLog("(VI_1) Entering MASTER STATE")
                 // A master of priority 200 every 50 ms; priority 0 once is how it resigns.
@@ -72,10 +73,7 @@ struct KeepalivedInteropTests {
                     group.addTask {
                         while true {
                             let current = priority.value.load(ordering: .relaxed)
-                            try sender.send(
-                                VRRPAdvert(
-                                    version: .v3, virtualRouterID: 78, priority: current, advertInterval: 10,
-                                    addresses: [vip]))
+                            try sender.send(instance.advert(priority: current))
                             if current == 0 { return }
                             try await Task.sleep(for: .milliseconds(50))
                         }

@@ -90,28 +90,64 @@ final class KeepalivedProcess {
         }
         process.waitUntilExit()
     }
+}
 
-    /// A one-instance VRRPv3 configuration on `interface`.
-    static func configuration(
-        interface: String, virtualRouterID: UInt8, priority: UInt8, advertInterval: String,
-        virtualAddress: InetAddress
-    ) -> String {
-        """
-        global_defs {
-            router_id kavrrp_test
-        }
-        vrrp_instance VI_1 {
-            version 3
-            state MASTER
-            interface \(interface)
-            virtual_router_id \(virtualRouterID)
-            priority \(priority)
-            advert_int \(advertInterval)
-            virtual_ipaddress {
-                \(virtualAddress)/32
+/// One keepalived `vrrp_instance` as the tests configure it, and the advert it sends.
+struct KeepalivedInstance {
+    var version: VRRPAdvert.Version
+    var interface: String
+    var virtualRouterID: UInt8
+    var priority: UInt8
+    var virtualAddress: InetAddress
+    /// VRRPv2 only: `auth_type PASS`.
+    var password: String? = nil
+
+    /// The fastest each version allows keepalived: 0.1 s for VRRPv3, 1 s for VRRPv2.
+    var advertIntervalText: String { version == .v3 ? "0.1" : "1" }
+    /// The same interval in the advert's wire unit (centiseconds for v3, seconds for v2).
+    var advertIntervalOnWire: UInt16 { version == .v3 ? 10 : 1 }
+
+    /// The advert this instance sends, or the one a peer of `priority` sends.
+    func advert(priority: UInt8? = nil) -> VRRPAdvert {
+        VRRPAdvert(
+            version: version, virtualRouterID: virtualRouterID, priority: priority ?? self.priority,
+            advertInterval: advertIntervalOnWire, addresses: [virtualAddress],
+            authentication: password.map { .password(VRRPAdvert.Password($0)) } ?? .none)
+    }
+
+    var configuration: String {
+        let authentication =
+            password.map {
+                """
+                    authentication {
+                        auth_type PASS
+                        auth_pass \($0)
+                    }
+
+                """
+            } ?? ""
+        return """
+            global_defs {
+                router_id kavrrp_test
             }
-        }
+            vrrp_instance VI_1 {
+                version \(version.rawValue)
+                state MASTER
+                interface \(interface)
+                virtual_router_id \(virtualRouterID)
+                priority \(priority)
+                advert_int \(advertIntervalText)
+            \(authentication)    virtual_ipaddress {
+                    \(virtualAddress)/32
+                }
+            }
 
-        """
+            """
+    }
+
+    static func forTest(_ version: VRRPAdvert.Version, _ net: NamespacePair, vrid: UInt8, priority: UInt8) -> Self {
+        KeepalivedInstance(
+            version: version, interface: net.interfaceA, virtualRouterID: vrid, priority: priority,
+            virtualAddress: net.address(100), password: version == .v2 ? "ka51pw" : nil)
     }
 }
