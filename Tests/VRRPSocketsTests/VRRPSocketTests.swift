@@ -156,6 +156,58 @@ struct VRRPSocketTests {
     }
 
     @Test(
+        "a socket bound to one interface does not see adverts arriving on another",
+        .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"))
+    func boundToItsInterface() async throws {
+        try await NamespacePair.with { net in
+            try ip("link", "add", "vka2", "netns", net.a, "type", "veth", "peer", "name", "vkb2", "netns", net.b)
+            // A subnet of its own: unicast to B over this link must not reach B's other socket.
+            let secondA = InetAddress(10, 254, 254, 1)
+            let secondB = InetAddress(10, 254, 254, 2)
+            try ip("-n", net.a, "address", "add", "\(secondA)/24", "dev", "vka2")
+            try ip("-n", net.b, "address", "add", "\(secondB)/24", "dev", "vkb2")
+            try ip("-n", net.a, "link", "set", "vka2", "up")
+            try ip("-n", net.b, "link", "set", "vkb2", "up")
+            try await waitUntil {
+                let a = (try? run("/usr/sbin/ip", ["-n", net.a, "-o", "link", "show", "vka2"])) ?? ""
+                let b = (try? run("/usr/sbin/ip", ["-n", net.b, "-o", "link", "show", "vkb2"])) ?? ""
+                return a.contains("LOWER_UP") && b.contains("LOWER_UP")
+            }
+            let (first, second) = try NetworkNamespace.withEntered(net.a) {
+                (
+                    try VRRPSocket(.init(interface: net.interfaceA)),
+                    try VRRPSocket(.init(interface: "vka2", destination: .unicast(peers: [secondB])))
+                )
+            }
+            let (onFirst, onSecond) = try NetworkNamespace.withEntered(net.b) {
+                (
+                    try VRRPSocket(.init(interface: net.interfaceB)),
+                    try VRRPSocket(.init(interface: "vkb2", destination: .unicast(peers: [secondA])))
+                )
+            }
+            defer { [first, second, onFirst, onSecond].forEach { $0.close() } }
+            let firstStream = onFirst.datagrams()
+            let secondStream = onSecond.datagrams()
+            func advert(_ vrid: UInt8) -> VRRPAdvert {
+                VRRPAdvert(
+                    version: .v3, virtualRouterID: vrid, priority: 100, advertInterval: 100,
+                    addresses: [net.address(vrid)])
+            }
+            try second.send(advert(2))
+            try first.send(advert(1))
+
+            let viaFirst = try #require(try await collect(1, from: firstStream).first)
+            #expect(try viaFirst.decoded().get().advert.virtualRouterID == 1)
+            #expect(viaFirst.interfaceIndex == onFirst.interface.index)
+            let viaSecond = try #require(try await collect(1, from: secondStream).first)
+            #expect(try viaSecond.decoded().get().advert.virtualRouterID == 2)
+            #expect(viaSecond.source == secondA)
+            #expect(viaSecond.destination == secondB)
+            #expect(viaSecond.interfaceIndex == onSecond.interface.index)
+        }
+    }
+
+    @Test(
         "a TTL 64 packet from a plain raw socket keeps its IP header and drops as ttl(64)",
         .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"))
     func foreignTTLIsSeen() async throws {
