@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CNetlink", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
         .systemLibrary(name: "CNetlinkGenl", pkgConfig: "libnl-genl-3.0", providers: [.apt(["libnl-genl-3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Linux socket headers Glibc lacks (packet sockets, ARP, IP_PKTINFO, cmsg macros); libc only.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // Pure libraries.
         .target(name: "KeepalivedConfig", swiftSettings: strict),
@@ -39,6 +41,7 @@ let package = Package(
             name: "Netlink",
             dependencies: ["CNetlink", "CNetlinkGenl"],
             swiftSettings: strict),
+        .target(name: "VRRPSockets", dependencies: ["CLinux", "VRRP"], swiftSettings: strict),
         .target(
             name: "Systemd",
             dependencies: [
@@ -75,6 +78,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "KeepalivedConfigTests", dependencies: ["KeepalivedConfig"], swiftSettings: strict),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strict),
+        .testTarget(
+            name: "VRRPSocketsTests", dependencies: ["VRRPSockets", "VRRP", "CLinux"], swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
