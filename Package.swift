@@ -75,6 +75,10 @@ let package = Package(
         .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
 
+        // Benchmarks: print numbers, assert nothing.
+        .executableTarget(
+            name: "dbus-benchmark", dependencies: ["DBus"], path: "Benchmarks/DBusBenchmark", swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "KeepalivedConfigTests", dependencies: ["KeepalivedConfig"], swiftSettings: strict),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strict),
