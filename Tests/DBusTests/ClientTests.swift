@@ -118,6 +118,27 @@ extension BusTests {
             }
         }
 
+        @Test func cancellingTheCallerCancelsTheCall() async throws {
+            try await withPrivateBus { bus in
+                let python = try await startPython(bus)
+                let client = try await bus.connect()
+                defer { client.close() }
+                let slow = Task {
+                    try await client.call(
+                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Sleep",
+                        arguments: [.double(1)])
+                }
+                try await Task.sleep(for: .milliseconds(50))
+                slow.cancel()
+                await #expect(throws: CancellationError.self) { _ = try await slow.value }
+                let shout = try await client.call(
+                    destination: Self.name, path: Self.path, interface: Self.interface, method: "Shout",
+                    arguments: ["again"])
+                #expect(shout == [.string("AGAIN")])
+                await python.terminate()
+            }
+        }
+
         @Test func signalsAndPropertiesChangedArriveAsSequences() async throws {
             try await withPrivateBus { bus in
                 let python = try await startPython(bus)
