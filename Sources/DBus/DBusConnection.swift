@@ -64,9 +64,10 @@ public final class DBusConnection: @unchecked Sendable {
         let queue = DispatchQueue(label: "keepalive.dbus.connection")
         let connection: DBusConnection = try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { () throws(DBusError) in
-                    try open(address: address, queue: queue)
-                })
+                continuation.resume(
+                    with: Result { () throws(DBusError) in
+                        try open(address: address, queue: queue)
+                    })
             }
         }
         return connection

@@ -64,12 +64,16 @@ public struct DBusMatchRule: Hashable, Sendable {
         return sender
     }
 
-    func matchesHeader(sender actual: String?, senderOwner: String?, path actualPath: String?,
-                       interface actualInterface: String?, member actualMember: String?) -> Bool {
+    func matchesHeader(
+        sender actual: String?, senderOwner: String?, path actualPath: String?,
+        interface actualInterface: String?, member actualMember: String?
+    ) -> Bool {
         if let sender, actual != sender, actual == nil || actual != senderOwner { return false }
         if let path, path.rawValue != actualPath { return false }
         if let pathNamespace {
-            guard let actualPath, ObjectPath(unchecked: actualPath).isDescendant(of: pathNamespace) else { return false }
+            guard let actualPath, ObjectPath(unchecked: actualPath).isDescendant(of: pathNamespace) else {
+                return false
+            }
         }
         if let interface, interface != actualInterface { return false }
         if let member, member != actualMember { return false }

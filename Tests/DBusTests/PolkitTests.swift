@@ -25,7 +25,9 @@ extension BusTests {
                 var object = try DBusObject(path: try ObjectPath("/caller"), introspectionXML: Self.callerXML)
                 try object.onMethod("org.keepalive.Caller1", "Whoami") { call in
                     let uid = try await server.unixUser(of: call.caller.sender)
-                    return [.string(call.caller.sender), .boolean(call.caller.allowInteractiveAuthorization), .uint32(uid)]
+                    return [
+                        .string(call.caller.sender), .boolean(call.caller.allowInteractiveAuthorization), .uint32(uid),
+                    ]
                 }
                 _ = try await server.export(object)
                 let client = try await bus.connect()

@@ -61,7 +61,8 @@ extension BusTests {
                 let path = try ObjectPath("/org/keepalive/Test1/item/x")
                 let inner: DBusValue = .dictionary(["State": "MASTER", "Priority": .byte(254), "Up": true])
                 let managed = DBusValue.dictionary(
-                    key: .objectPath, value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant)),
+                    key: .objectPath,
+                    value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant)),
                     [
                         .objectPath(path): .dictionary(
                             key: .string, value: .dictionary(key: .string, value: .variant),
@@ -72,7 +73,9 @@ extension BusTests {
                     .uint32(UInt32.max), .int64(Int64.min), .uint64(UInt64.max), .double(-1.5e300),
                     .string("héllo ✓ \u{1F600}"), .objectPath(path), .signature(try Signature("a{oa{sa{sv}}}")),
                     inner, managed,
-                    .structure([.int32(-7), "text", .array(of: ["a", "b"]), .structure([.uint32(9), .boolean(false)])]),
+                    .structure([
+                        .int32(-7), "text", .array(of: ["a", "b"]), .structure([.uint32(9), .boolean(false)]),
+                    ]),
                     .array(of: [1.5, -0.25]), .array(element: .byte, []),
                     .dictionary(
                         key: .uint32, value: .dictionary(key: .string, value: .string),
@@ -140,7 +143,9 @@ extension BusTests {
                 defer { second.close() }
                 try await first.requestName("org.keepalive.Taken1")
                 try await first.requestName("org.keepalive.Taken1")
-                let error = await #expect(throws: DBusError.self) { try await second.requestName("org.keepalive.Taken1") }
+                let error = await #expect(throws: DBusError.self) {
+                    try await second.requestName("org.keepalive.Taken1")
+                }
                 #expect(error?.name == DBusConnection.nameTakenError)
                 #expect(error?.message.contains(first.uniqueName) == true)
             }

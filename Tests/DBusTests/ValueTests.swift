@@ -28,7 +28,11 @@ import Testing
     @Test func signaturesParseAndPrint() throws {
         let types = try DBusType.parseSignature("a{oa{sa{sv}}}(isa(ub))vh")
         #expect(types.signature == "a{oa{sa{sv}}}(isa(ub))vh")
-        #expect(types[0] == .dictionary(key: .objectPath, value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant))))
+        #expect(
+            types[0]
+                == .dictionary(
+                    key: .objectPath,
+                    value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant))))
         for bad in ["a", "a{vs}", "(", "()", "a{sss}", "z", "a{s}", String(repeating: "a", count: 70) + "s"] {
             #expect(throws: DBusError.self, "\(bad)") { try DBusType.parseSignature(bad) }
         }
@@ -90,6 +94,7 @@ import Testing
         #expect(["x", "y"].dbusValue.as([String].self) == ["x", "y"])
         #expect([UInt32(1): "one"].dbusValue.signature == "a{us}")
         #expect(DBusValue.int32(1).stringValue == nil)
-        #expect(DBusValue.zero(of: .structure([.string, .array(.byte)])) == .structure(["", .array(element: .byte, [])]))
+        #expect(
+            DBusValue.zero(of: .structure([.string, .array(.byte)])) == .structure(["", .array(element: .byte, [])]))
     }
 }
