@@ -106,6 +106,14 @@ public struct DBusPropertiesChange: Sendable, Hashable {
     public var invalidated: [String]
 }
 
+/// An `org.freedesktop.DBus.ObjectManager` announcement.
+public enum DBusObjectManagerEvent: Sendable, Hashable {
+    /// `InterfacesAdded`: the object's new interfaces with their properties.
+    case added(ObjectPath, [String: [String: DBusValue]])
+    /// `InterfacesRemoved`: the names of the interfaces that went away.
+    case removed(ObjectPath, [String])
+}
+
 /// An asynchronous sequence of signals for one subscription.
 ///
 /// The bus match is removed when the consuming task is cancelled or the sequence and its

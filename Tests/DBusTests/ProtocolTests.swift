@@ -135,6 +135,39 @@ extension BusTests {
             }
         }
 
+        @Test func objectManagerListsAndAnnouncesObjects() async throws {
+            try await withPrivateBus { bus in
+                let server = try await TestServer.start(on: bus)
+                defer { server.stop() }
+                let client = try await bus.connect()
+                defer { client.close() }
+                let events = try await client.objectManagerEvents(sender: Fixtures.busName, path: Fixtures.root)
+                let before = try await client.managedObjects(destination: Fixtures.busName, path: Fixtures.root)
+                #expect(Array(before.keys) == [Fixtures.itemPath])
+                #expect(before[Fixtures.itemPath]?[Fixtures.interface]?["Name"] == .string("vi-one"))
+                #expect(before[Fixtures.itemPath]?[Fixtures.interface]?["Tags"] == .array(of: ["a", "b"]))
+
+                let secondPath = Fixtures.root.appending(escaping: "second")
+                let second = try await server.connection.export(
+                    TestServer.makeItem(connection: server.connection, path: secondPath))
+                try second.updateProperty(Fixtures.interface, "Count", .uint32(99))
+                #expect(await second.propertyValue(Fixtures.interface, "Count") == .uint32(99))
+                await second.unexport()
+
+                var iterator = events.makeAsyncIterator()
+                let added = try await iterator.next()
+                guard case .added(let path, let interfaces) = added else {
+                    Issue.record("expected InterfacesAdded, got \(String(describing: added))")
+                    return
+                }
+                #expect(path == secondPath)
+                #expect(interfaces[Fixtures.interface]?["Count"] == .uint32(7))
+                #expect(try await iterator.next() == .removed(secondPath, [Fixtures.interface]))
+                let after = try await client.managedObjects(destination: Fixtures.busName, path: Fixtures.root)
+                #expect(Array(after.keys) == [Fixtures.itemPath])
+            }
+        }
+
         @Test func aTakenNameIsRefusedClearly() async throws {
             try await withPrivateBus { bus in
                 let first = try await bus.connect()
