@@ -108,6 +108,18 @@ extension BusTests {
                         interface: "org.freedesktop.DBus", method: "GetId", arguments: [mixed])
                 }
                 #expect(error?.name == DBusError.invalidArgs)
+                // Types libdbus would abort on are refused with an error instead.
+                let badKey = DBusValue.array(element: .dictionary(key: .variant, value: .string), [])
+                let emptyStruct = DBusValue.structure([])
+                let badSignature = DBusValue.signature(Signature(types: [.dictionary(key: .array(.byte), value: .byte)]))
+                for value in [badKey, emptyStruct, badSignature, .variant(emptyStruct), .variant(badKey)] {
+                    let refused = await #expect(throws: DBusError.self) {
+                        _ = try await client.call(
+                            destination: "org.freedesktop.DBus", path: try ObjectPath("/org/freedesktop/DBus"),
+                            interface: "org.freedesktop.DBus", method: "GetId", arguments: [value])
+                    }
+                    #expect([DBusError.invalidSignature, DBusError.invalidArgs].contains(refused?.name), "\(value)")
+                }
                 #expect(throws: DBusError.self) { try ObjectPath("/bad//path") }
                 #expect(throws: DBusError.self) { try Signature("a{vs}") }
             }
