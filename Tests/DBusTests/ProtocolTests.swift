@@ -111,7 +111,8 @@ extension BusTests {
                 // Types libdbus would abort on are refused with an error instead.
                 let badKey = DBusValue.array(element: .dictionary(key: .variant, value: .string), [])
                 let emptyStruct = DBusValue.structure([])
-                let badSignature = DBusValue.signature(Signature(types: [.dictionary(key: .array(.byte), value: .byte)]))
+                let badSignature = DBusValue.signature(
+                    Signature(types: [.dictionary(key: .array(.byte), value: .byte)]))
                 for value in [badKey, emptyStruct, badSignature, .variant(emptyStruct), .variant(badKey)] {
                     let refused = await #expect(throws: DBusError.self) {
                         _ = try await client.call(
@@ -177,6 +178,30 @@ extension BusTests {
                 #expect(try await iterator.next() == .removed(secondPath, [Fixtures.interface]))
                 let after = try await client.managedObjects(destination: Fixtures.busName, path: Fixtures.root)
                 #expect(Array(after.keys) == [Fixtures.itemPath])
+            }
+        }
+
+        @Test func systemBusHonoursTheAddressVariable() async throws {
+            try await withPrivateBus { bus in
+                let previous = ProcessInfo.processInfo.environment["DBUS_SYSTEM_BUS_ADDRESS"]
+                setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.address, 1)
+                defer {
+                    if let previous {
+                        setenv("DBUS_SYSTEM_BUS_ADDRESS", previous, 1)
+                    } else {
+                        unsetenv("DBUS_SYSTEM_BUS_ADDRESS")
+                    }
+                }
+                let connection = try await DBusConnection.systemBus()
+                defer { connection.close() }
+                let direct = try await bus.connect()
+                defer { direct.close() }
+                func busID(_ connection: DBusConnection) async throws -> [DBusValue] {
+                    try await connection.call(
+                        destination: "org.freedesktop.DBus", path: try ObjectPath("/org/freedesktop/DBus"),
+                        interface: "org.freedesktop.DBus", method: "GetId")
+                }
+                #expect(try await busID(connection) == busID(direct))
             }
         }
 
