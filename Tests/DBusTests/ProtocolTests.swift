@@ -121,6 +121,11 @@ extension BusTests {
                     }
                     #expect([DBusError.invalidSignature, DBusError.invalidArgs].contains(refused?.name), "\(value)")
                 }
+                for address in ["unix:path=\(bus.directory)/missing", "no-such-transport:x=1", "garbage"] {
+                    await #expect(throws: DBusError.self, "\(address)") {
+                        _ = try await DBusConnection.connect(address: address)
+                    }
+                }
                 #expect(throws: DBusError.self) { try ObjectPath("/bad//path") }
                 #expect(throws: DBusError.self) { try Signature("a{vs}") }
             }
