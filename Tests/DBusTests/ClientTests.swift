@@ -218,6 +218,19 @@ extension BusTests {
                     after = try await matchCount()
                 }
                 #expect(after == before)
+
+                // A stream that is dropped without being iterated removes its match too.
+                do {
+                    let unused = try await client.signals(matching: rule)
+                    #expect(try await matchCount() > before)
+                    _ = unused
+                }
+                var dropped = -1
+                for _ in 0..<200 where dropped != before {
+                    try await Task.sleep(for: .milliseconds(10))
+                    dropped = try await matchCount()
+                }
+                #expect(dropped == before)
             }
         }
     }
