@@ -100,16 +100,16 @@ extension DBusConnection {
             self.reply(to: message, error: Self.replyError(error))
             return
         }
-        dbus_send(reply)
+        sendNow(reply)
     }
 
     func reply(to message: Message, error: DBusError) {
         guard !message.noReplyExpected, !isClosed, let reply = message.errorReply(error) else { return }
-        dbus_send(reply)
+        sendNow(reply)
     }
 
     /// On `queue`: sends at once (we are already on the queue).
-    private func dbus_send(_ message: Message) {
+    private func sendNow(_ message: Message) {
         guard !isClosed else { return }
         dbus_connection_send(raw, message.raw, nil)
     }
@@ -192,10 +192,11 @@ extension DBusConnection {
         }
         objects[path] = state
         guard !changed.isEmpty || !invalidated.isEmpty,
-            let signal = try? Message.signal(path: path, interface: DBusConnection.propertiesInterface, member: "PropertiesChanged"),
+            let signal = try? Message.signal(
+                path: path, interface: DBusConnection.propertiesInterface, member: "PropertiesChanged"),
             (try? signal.append([.string(interface), .dictionary(changed), .array(of: invalidated)])) != nil
         else { return }
-        dbus_send(signal)
+        sendNow(signal)
     }
 
     // MARK: Introspection and the object manager
@@ -258,7 +259,7 @@ extension DBusConnection {
                     path: manager, interface: DBusConnection.objectManagerInterface, member: "InterfacesAdded"),
                 (try? signal.append([.objectPath(object.path), interfacesAndProperties(of: object)])) != nil
             else { continue }
-            dbus_send(signal)
+            sendNow(signal)
         }
     }
 
@@ -271,7 +272,7 @@ extension DBusConnection {
                     path: manager, interface: DBusConnection.objectManagerInterface, member: "InterfacesRemoved"),
                 (try? signal.append([.objectPath(path), .array(of: names)])) != nil
             else { continue }
-            dbus_send(signal)
+            sendNow(signal)
         }
     }
 }

@@ -52,6 +52,26 @@ extension DBusConnection {
         }
     }
 
+    /// Follows `InterfacesAdded`/`InterfacesRemoved` from the object manager at `path` of `sender`.
+    /// Combine with `managedObjects(destination:path:)` for the objects at the start.
+    public func objectManagerEvents(
+        sender: String, path: ObjectPath
+    ) async throws -> DBusSignalStream<DBusObjectManagerEvent> {
+        let rule = DBusMatchRule(sender: sender, path: path, interface: DBusConnection.objectManagerInterface)
+        return try await subscribe(rule) { signal in
+            let args = signal.arguments
+            guard args.count == 2, let object = args[0].objectPathValue else { return nil }
+            switch signal.member {
+            case "InterfacesAdded":
+                return DBusConnection.decodeInterfaces(args[1]).map { .added(object, $0) }
+            case "InterfacesRemoved":
+                return args[1].as([String].self).map { .removed(object, $0) }
+            default:
+                return nil
+            }
+        }
+    }
+
     func subscribe<Element: Sendable>(
         _ rule: DBusMatchRule, transform: @escaping @Sendable (DBusSignal) -> Element?
     ) async throws -> DBusSignalStream<Element> {

@@ -4,6 +4,8 @@ import Synchronization
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Musl)
+    import Musl
 #endif
 
 /// A connection to a message bus: the client side (calls, properties, signal subscriptions)
@@ -64,9 +66,10 @@ public final class DBusConnection: @unchecked Sendable {
         let queue = DispatchQueue(label: "keepalive.dbus.connection")
         let connection: DBusConnection = try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { () throws(DBusError) in
-                    try open(address: address, queue: queue)
-                })
+                continuation.resume(
+                    with: Result { () throws(DBusError) in
+                        try open(address: address, queue: queue)
+                    })
             }
         }
         return connection
@@ -143,44 +146,6 @@ public final class DBusConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends a method call and waits for its reply without blocking any thread.
-    ///
-    /// - Throws: the error reply as `DBusError`, `NoReply` on timeout, `Disconnected`.
-    func sendWithReply(_ message: Message, timeout: Duration) async throws -> Message {
-        let milliseconds = Self.milliseconds(timeout)
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                guard !self.isClosed else {
-                    continuation.resume(throwing: DBusError.disconnected("the connection to the bus is closed"))
-                    return
-                }
-                var pending: OpaquePointer?
-                guard dbus_connection_send_with_reply(self.raw, message.raw, &pending, milliseconds) != 0,
-                    let pending
-                else {
-                    continuation.resume(throwing: DBusError.disconnected("cannot send on a closed connection"))
-                    return
-                }
-                let reply = PendingReply(pending: pending, continuation: continuation)
-                let context = Unmanaged.passRetained(reply).toOpaque()
-                let notify: DBusPendingCallNotifyFunction = { _, context in
-                    guard let context else { return }
-                    Unmanaged<PendingReply>.fromOpaque(context).takeUnretainedValue().complete()
-                }
-                let free: DBusFreeFunction = { context in
-                    guard let context else { return }
-                    Unmanaged<PendingReply>.fromOpaque(context).release()
-                }
-                if dbus_pending_call_set_notify(pending, notify, context, free) == 0 {
-                    Unmanaged<PendingReply>.fromOpaque(context).release()
-                    reply.fail(DBusError(name: DBusError.noMemory, message: "out of memory"))
-                } else if dbus_pending_call_get_completed(pending) != 0 {
-                    reply.complete()
-                }
-            }
-        }
-    }
-
     static func milliseconds(_ duration: Duration) -> Int32 {
         let (seconds, attoseconds) = duration.components
         let total = seconds.multipliedReportingOverflow(by: 1000)
@@ -205,43 +170,6 @@ public final class DBusConnection: @unchecked Sendable {
             return true
         }
         return false
-    }
-}
-
-/// One outstanding method call: resumes its continuation exactly once. Queue-confined.
-final class PendingReply: @unchecked Sendable {
-    private var pending: OpaquePointer?
-    private var continuation: CheckedContinuation<Message, any Error>?
-
-    init(pending: OpaquePointer, continuation: CheckedContinuation<Message, any Error>) {
-        self.pending = pending
-        self.continuation = continuation
-    }
-
-    func complete() {
-        guard let pending, let continuation else { return }
-        self.continuation = nil
-        self.pending = nil
-        defer { dbus_pending_call_unref(pending) }
-        guard let raw = dbus_pending_call_steal_reply(pending) else {
-            continuation.resume(throwing: DBusError(name: DBusError.noReply, message: "no reply"))
-            return
-        }
-        let reply = Message(owning: raw)
-        if reply.isError {
-            continuation.resume(throwing: reply.asError())
-        } else {
-            continuation.resume(returning: reply)
-        }
-    }
-
-    func fail(_ error: DBusError) {
-        guard let pending, let continuation else { return }
-        self.continuation = nil
-        self.pending = nil
-        dbus_pending_call_cancel(pending)
-        dbus_pending_call_unref(pending)
-        continuation.resume(throwing: error)
     }
 }
 

@@ -150,6 +150,14 @@ public final class DBusExportedObject: Sendable {
         connection.send(message)
     }
 
+    /// The value a property holds now (nil when undeclared or after `unexport()`).
+    public func propertyValue(_ interface: String, _ name: String) async -> DBusValue? {
+        let path = self.path
+        return await connection.onQueue { [connection] in
+            connection.objects[path]?.object.values[interface]?[name]
+        }
+    }
+
     /// Removes the object from the bus (announced with `InterfacesRemoved`).
     public func unexport() async {
         let path = self.path

@@ -112,7 +112,8 @@ public indirect enum DBusValue: Hashable, Sendable {
             return key == expectedKey && value == expectedValue
                 && map.allSatisfy { $0.key.conforms(to: key) && $0.value.conforms(to: value) }
         case (.structure(let fields), .structure(let expected)):
-            return !fields.isEmpty && fields.count == expected.count && zip(fields, expected).allSatisfy { $0.conforms(to: $1) }
+            return !fields.isEmpty && fields.count == expected.count
+                && zip(fields, expected).allSatisfy { $0.conforms(to: $1) }
         default:
             return self.type == type && type.isBasic
         }

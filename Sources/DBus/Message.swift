@@ -30,6 +30,7 @@ final class Message: @unchecked Sendable {
         guard dbus_validate_member(member, nil) != 0 else {
             throw .invalidArgs("'\(member)' is not a valid member name")
         }
+        try refuseLocal(path: path, interface: interface)
         guard let raw = dbus_message_new_method_call(destination, path.rawValue, interface, member) else {
             throw DBusError(name: DBusError.noMemory, message: "out of memory")
         }
@@ -40,10 +41,18 @@ final class Message: @unchecked Sendable {
         guard dbus_validate_interface(interface, nil) != 0, dbus_validate_member(member, nil) != 0 else {
             throw .invalidArgs("'\(interface).\(member)' is not a valid signal name")
         }
+        try refuseLocal(path: path, interface: interface)
         guard let raw = dbus_message_new_signal(path.rawValue, interface, member) else {
             throw DBusError(name: DBusError.noMemory, message: "out of memory")
         }
         return Message(owning: raw)
+    }
+
+    /// The local interface and path are reserved to libdbus, which aborts when they are sent.
+    private static func refuseLocal(path: ObjectPath, interface: String?) throws(DBusError) {
+        guard path.rawValue != "/org/freedesktop/DBus/Local", interface != "org.freedesktop.DBus.Local" else {
+            throw .invalidArgs("org.freedesktop.DBus.Local is reserved for libdbus")
+        }
     }
 
     func methodReturn() -> Message? {
@@ -82,6 +91,10 @@ final class Message: @unchecked Sendable {
         var iter = DBusMessageIter()
         dbus_message_iter_init_append(raw, &iter)
         for value in values {
+            // libdbus aborts the process on an invalid signature, so check before it sees one.
+            guard dbus_signature_validate_single(value.signature, nil) != 0 else {
+                throw .invalidSignature("'\(value.signature)' is not a valid D-Bus type")
+            }
             guard value.conforms(to: value.type) else {
                 throw .invalidArgs("value \(value) does not match its declared element types")
             }

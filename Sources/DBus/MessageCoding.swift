@@ -36,8 +36,15 @@ enum MessageEncoder {
             guard !s.utf8.contains(0) else { throw .invalidArgs("string contains a NUL byte") }
             ok = appendString(s, type: .string, to: &iter)
         case .objectPath(let p): ok = appendString(p.rawValue, type: .objectPath, to: &iter)
-        case .signature(let g): ok = appendString(g.rawValue, type: .signature, to: &iter)
+        case .signature(let g):
+            guard dbus_signature_validate(g.rawValue, nil) != 0 else {
+                throw .invalidSignature("'\(g.rawValue)' is not a valid signature")
+            }
+            ok = appendString(g.rawValue, type: .signature, to: &iter)
         case .variant(let inner):
+            guard dbus_signature_validate_single(inner.signature, nil) != 0 else {
+                throw .invalidSignature("'\(inner.signature)' is not a valid D-Bus type")
+            }
             ok = try container(.variant, inner.signature, &iter) { (sub: inout DBusMessageIter) throws(DBusError) in
                 try append(inner, to: &sub)
             }

@@ -64,12 +64,16 @@ public struct DBusMatchRule: Hashable, Sendable {
         return sender
     }
 
-    func matchesHeader(sender actual: String?, senderOwner: String?, path actualPath: String?,
-                       interface actualInterface: String?, member actualMember: String?) -> Bool {
+    func matchesHeader(
+        sender actual: String?, senderOwner: String?, path actualPath: String?,
+        interface actualInterface: String?, member actualMember: String?
+    ) -> Bool {
         if let sender, actual != sender, actual == nil || actual != senderOwner { return false }
         if let path, path.rawValue != actualPath { return false }
         if let pathNamespace {
-            guard let actualPath, ObjectPath(unchecked: actualPath).isDescendant(of: pathNamespace) else { return false }
+            guard let actualPath, ObjectPath(unchecked: actualPath).isDescendant(of: pathNamespace) else {
+                return false
+            }
         }
         if let interface, interface != actualInterface { return false }
         if let member, member != actualMember { return false }
@@ -100,6 +104,14 @@ public struct DBusPropertiesChange: Sendable, Hashable {
     public var changed: [String: DBusValue]
     /// Properties that changed without their value being sent.
     public var invalidated: [String]
+}
+
+/// An `org.freedesktop.DBus.ObjectManager` announcement.
+public enum DBusObjectManagerEvent: Sendable, Hashable {
+    /// `InterfacesAdded`: the object's new interfaces with their properties.
+    case added(ObjectPath, [String: [String: DBusValue]])
+    /// `InterfacesRemoved`: the names of the interfaces that went away.
+    case removed(ObjectPath, [String])
 }
 
 /// An asynchronous sequence of signals for one subscription.

@@ -9,10 +9,10 @@ struct XMLElement: Sendable, Equatable {
 }
 
 /// An XML document the reader cannot accept, with the line it stopped at.
-public struct XMLSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var message: String
-    public var description: String { "line \(line): \(message)" }
+struct XMLSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    var line: Int
+    var message: String
+    var description: String { "line \(line): \(message)" }
 }
 
 struct XMLReader {

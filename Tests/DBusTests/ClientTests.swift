@@ -79,77 +79,112 @@ extension BusTests {
             return python
         }
 
+        /// Runs `body` with the python service, killing it on every path.
+        func withPython(_ bus: PrivateBus, _ body: (ChildProcess) async throws -> Void) async throws {
+            let python = try await startPython(bus)
+            do {
+                try await body(python)
+            } catch {
+                await python.terminate()
+                throw error
+            }
+            await python.terminate()
+        }
+
         @Test func callsAndProperties() async throws {
             try await withPrivateBus { bus in
-                let python = try await startPython(bus)
-                let client = try await bus.connect()
-                defer { client.close() }
+                try await withPython(bus) { _ in
+                    let client = try await bus.connect()
+                    defer { client.close() }
 
-                let shout = try await client.call(
-                    destination: Self.name, path: Self.path, interface: Self.interface, method: "Shout",
-                    arguments: ["quiet"])
-                #expect(shout == [.string("QUIET")])
+                    let shout = try await client.call(
+                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Shout",
+                        arguments: ["quiet"])
+                    #expect(shout == [.string("QUIET")])
 
-                let keys = try await client.call(
-                    destination: Self.name, path: Self.path, interface: Self.interface, method: "Keys",
-                    arguments: [.dictionary(["b": .int32(1), "a": .boolean(true)])])
-                #expect(keys.first?.as([String].self) == ["a", "b"])
+                    let keys = try await client.call(
+                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Keys",
+                        arguments: [.dictionary(["b": .int32(1), "a": .boolean(true)])])
+                    #expect(keys.first?.as([String].self) == ["a", "b"])
 
-                let boom = await #expect(throws: DBusError.self) {
-                    _ = try await client.call(
-                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Boom")
+                    let boom = await #expect(throws: DBusError.self) {
+                        _ = try await client.call(
+                            destination: Self.name, path: Self.path, interface: Self.interface, method: "Boom")
+                    }
+                    #expect(boom?.name == "org.keepalive.Error.Boom")
+
+                    let slow = await #expect(throws: DBusError.self) {
+                        _ = try await client.call(
+                            destination: Self.name, path: Self.path, interface: Self.interface, method: "Sleep",
+                            arguments: [.double(2)], timeout: .milliseconds(100))
+                    }
+                    #expect(slow?.name == DBusError.noReply)
+
+                    let mode = try await client.getProperty(
+                        destination: Self.name, path: Self.path, interface: Self.interface, name: "Mode")
+                    #expect(mode == .string("idle"))
+                    let all = try await client.getAllProperties(
+                        destination: Self.name, path: Self.path, interface: Self.interface)
+                    #expect(all == ["Mode": .string("idle"), "Level": .uint32(3)])
                 }
-                #expect(boom?.name == "org.keepalive.Error.Boom")
+            }
+        }
 
-                let slow = await #expect(throws: DBusError.self) {
-                    _ = try await client.call(
-                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Sleep",
-                        arguments: [.double(2)], timeout: .milliseconds(100))
+        @Test func cancellingTheCallerCancelsTheCall() async throws {
+            try await withPrivateBus { bus in
+                try await withPython(bus) { _ in
+                    let client = try await bus.connect()
+                    defer { client.close() }
+                    let slow = Task {
+                        try await client.call(
+                            destination: Self.name, path: Self.path, interface: Self.interface, method: "Sleep",
+                            arguments: [.double(1)])
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                    slow.cancel()
+                    await #expect(throws: CancellationError.self) { _ = try await slow.value }
+                    let shout = try await client.call(
+                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Shout",
+                        arguments: ["again"])
+                    #expect(shout == [.string("AGAIN")])
                 }
-                #expect(slow?.name == DBusError.noReply)
-
-                let mode = try await client.getProperty(
-                    destination: Self.name, path: Self.path, interface: Self.interface, name: "Mode")
-                #expect(mode == .string("idle"))
-                let all = try await client.getAllProperties(
-                    destination: Self.name, path: Self.path, interface: Self.interface)
-                #expect(all == ["Mode": .string("idle"), "Level": .uint32(3)])
-                await python.terminate()
             }
         }
 
         @Test func signalsAndPropertiesChangedArriveAsSequences() async throws {
             try await withPrivateBus { bus in
-                let python = try await startPython(bus)
-                let client = try await bus.connect()
-                defer { client.close() }
+                try await withPython(bus) { python in
+                    let client = try await bus.connect()
+                    defer { client.close() }
 
-                let stateChanges = try await client.signals(
-                    matching: DBusMatchRule(sender: Self.name, interface: Self.interface, member: "StateChanged"))
-                let propertyChanges = try await client.propertiesChanges(sender: Self.name, interface: Self.interface)
-                _ = try await client.call(
-                    destination: Self.name, path: Self.path, interface: Self.interface, method: "Announce",
-                    arguments: ["busy"])
+                    let stateChanges = try await client.signals(
+                        matching: DBusMatchRule(sender: Self.name, interface: Self.interface, member: "StateChanged"))
+                    let propertyChanges = try await client.propertiesChanges(
+                        sender: Self.name, interface: Self.interface)
+                    _ = try await client.call(
+                        destination: Self.name, path: Self.path, interface: Self.interface, method: "Announce",
+                        arguments: ["busy"])
 
-                let signal = try await firstElement(of: stateChanges)
-                #expect(signal.member == "StateChanged")
-                #expect(signal.path == Self.path)
-                #expect(signal.arguments == [.string("idle"), .string("busy")])
-                let change = try await firstElement(of: propertyChanges)
-                #expect(change.interface == Self.interface)
-                #expect(change.changed == ["Mode": .string("busy")])
-                #expect(change.invalidated.isEmpty)
+                    let signal = try await firstElement(of: stateChanges)
+                    #expect(signal.member == "StateChanged")
+                    #expect(signal.path == Self.path)
+                    #expect(signal.arguments == [.string("idle"), .string("busy")])
+                    let change = try await firstElement(of: propertyChanges)
+                    #expect(change.interface == Self.interface)
+                    #expect(change.changed == ["Mode": .string("busy")])
+                    #expect(change.invalidated.isEmpty)
 
-                // The owner of the name goes away: NameOwnerChanged says so.
-                let owners = try await client.nameOwnerChanges(of: Self.name)
-                let owner = try await client.nameOwner(of: Self.name)
-                #expect(owner?.hasPrefix(":") == true)
-                await python.terminate()
-                let gone = try await firstElement(of: owners)
-                #expect(gone.name == Self.name)
-                #expect(gone.oldOwner == owner)
-                #expect(gone.newOwner == nil)
-                #expect(try await client.nameOwner(of: Self.name) == nil)
+                    // The owner of the name goes away: NameOwnerChanged says so.
+                    let owners = try await client.nameOwnerChanges(of: Self.name)
+                    let owner = try await client.nameOwner(of: Self.name)
+                    #expect(owner?.hasPrefix(":") == true)
+                    await python.terminate()
+                    let gone = try await firstElement(of: owners)
+                    #expect(gone.name == Self.name)
+                    #expect(gone.oldOwner == owner)
+                    #expect(gone.newOwner == nil)
+                    #expect(try await client.nameOwner(of: Self.name) == nil)
+                }
             }
         }
 
@@ -183,6 +218,19 @@ extension BusTests {
                     after = try await matchCount()
                 }
                 #expect(after == before)
+
+                // A stream that is dropped without being iterated removes its match too.
+                do {
+                    let unused = try await client.signals(matching: rule)
+                    #expect(try await matchCount() > before)
+                    _ = unused
+                }
+                var dropped = -1
+                for _ in 0..<200 where dropped != before {
+                    try await Task.sleep(for: .milliseconds(10))
+                    dropped = try await matchCount()
+                }
+                #expect(dropped == before)
             }
         }
     }

@@ -43,7 +43,9 @@ extension BusTests {
                 await second.unexport()
                 #expect(await monitor.waitForOutput(containing: "member=InterfacesRemoved"))
                 let output = await monitor.terminate().stdout
-                let seen = messages(output).filter { !$0.header.contains("NameAcquired") && !$0.header.contains("NameLost") }
+                let seen = messages(output).filter {
+                    !$0.header.contains("NameAcquired") && !$0.header.contains("NameLost")
+                }
 
                 let added = seen.filter { $0.header.contains("member=InterfacesAdded") }
                 #expect(added.count == 1)

@@ -61,7 +61,8 @@ extension BusTests {
                 let path = try ObjectPath("/org/keepalive/Test1/item/x")
                 let inner: DBusValue = .dictionary(["State": "MASTER", "Priority": .byte(254), "Up": true])
                 let managed = DBusValue.dictionary(
-                    key: .objectPath, value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant)),
+                    key: .objectPath,
+                    value: .dictionary(key: .string, value: .dictionary(key: .string, value: .variant)),
                     [
                         .objectPath(path): .dictionary(
                             key: .string, value: .dictionary(key: .string, value: .variant),
@@ -72,7 +73,9 @@ extension BusTests {
                     .uint32(UInt32.max), .int64(Int64.min), .uint64(UInt64.max), .double(-1.5e300),
                     .string("héllo ✓ \u{1F600}"), .objectPath(path), .signature(try Signature("a{oa{sa{sv}}}")),
                     inner, managed,
-                    .structure([.int32(-7), "text", .array(of: ["a", "b"]), .structure([.uint32(9), .boolean(false)])]),
+                    .structure([
+                        .int32(-7), "text", .array(of: ["a", "b"]), .structure([.uint32(9), .boolean(false)]),
+                    ]),
                     .array(of: [1.5, -0.25]), .array(element: .byte, []),
                     .dictionary(
                         key: .uint32, value: .dictionary(key: .string, value: .string),
@@ -105,6 +108,24 @@ extension BusTests {
                         interface: "org.freedesktop.DBus", method: "GetId", arguments: [mixed])
                 }
                 #expect(error?.name == DBusError.invalidArgs)
+                // Types libdbus would abort on are refused with an error instead.
+                let badKey = DBusValue.array(element: .dictionary(key: .variant, value: .string), [])
+                let emptyStruct = DBusValue.structure([])
+                let badSignature = DBusValue.signature(
+                    Signature(types: [.dictionary(key: .array(.byte), value: .byte)]))
+                for value in [badKey, emptyStruct, badSignature, .variant(emptyStruct), .variant(badKey)] {
+                    let refused = await #expect(throws: DBusError.self) {
+                        _ = try await client.call(
+                            destination: "org.freedesktop.DBus", path: try ObjectPath("/org/freedesktop/DBus"),
+                            interface: "org.freedesktop.DBus", method: "GetId", arguments: [value])
+                    }
+                    #expect([DBusError.invalidSignature, DBusError.invalidArgs].contains(refused?.name), "\(value)")
+                }
+                for address in ["unix:path=\(bus.directory)/missing", "no-such-transport:x=1", "garbage"] {
+                    await #expect(throws: DBusError.self, "\(address)") {
+                        _ = try await DBusConnection.connect(address: address)
+                    }
+                }
                 #expect(throws: DBusError.self) { try ObjectPath("/bad//path") }
                 #expect(throws: DBusError.self) { try Signature("a{vs}") }
             }
@@ -132,6 +153,63 @@ extension BusTests {
             }
         }
 
+        @Test func objectManagerListsAndAnnouncesObjects() async throws {
+            try await withPrivateBus { bus in
+                let server = try await TestServer.start(on: bus)
+                defer { server.stop() }
+                let client = try await bus.connect()
+                defer { client.close() }
+                let events = try await client.objectManagerEvents(sender: Fixtures.busName, path: Fixtures.root)
+                let before = try await client.managedObjects(destination: Fixtures.busName, path: Fixtures.root)
+                #expect(Array(before.keys) == [Fixtures.itemPath])
+                #expect(before[Fixtures.itemPath]?[Fixtures.interface]?["Name"] == .string("vi-one"))
+                #expect(before[Fixtures.itemPath]?[Fixtures.interface]?["Tags"] == .array(of: ["a", "b"]))
+
+                let secondPath = Fixtures.root.appending(escaping: "second")
+                let second = try await server.connection.export(
+                    TestServer.makeItem(connection: server.connection, path: secondPath))
+                try second.updateProperty(Fixtures.interface, "Count", .uint32(99))
+                #expect(await second.propertyValue(Fixtures.interface, "Count") == .uint32(99))
+                await second.unexport()
+
+                var iterator = events.makeAsyncIterator()
+                let added = try await iterator.next()
+                guard case .added(let path, let interfaces) = added else {
+                    Issue.record("expected InterfacesAdded, got \(String(describing: added))")
+                    return
+                }
+                #expect(path == secondPath)
+                #expect(interfaces[Fixtures.interface]?["Count"] == .uint32(7))
+                #expect(try await iterator.next() == .removed(secondPath, [Fixtures.interface]))
+                let after = try await client.managedObjects(destination: Fixtures.busName, path: Fixtures.root)
+                #expect(Array(after.keys) == [Fixtures.itemPath])
+            }
+        }
+
+        @Test func systemBusHonoursTheAddressVariable() async throws {
+            try await withPrivateBus { bus in
+                let previous = ProcessInfo.processInfo.environment["DBUS_SYSTEM_BUS_ADDRESS"]
+                setenv("DBUS_SYSTEM_BUS_ADDRESS", bus.address, 1)
+                defer {
+                    if let previous {
+                        setenv("DBUS_SYSTEM_BUS_ADDRESS", previous, 1)
+                    } else {
+                        unsetenv("DBUS_SYSTEM_BUS_ADDRESS")
+                    }
+                }
+                let connection = try await DBusConnection.systemBus()
+                defer { connection.close() }
+                let direct = try await bus.connect()
+                defer { direct.close() }
+                func busID(_ connection: DBusConnection) async throws -> [DBusValue] {
+                    try await connection.call(
+                        destination: "org.freedesktop.DBus", path: try ObjectPath("/org/freedesktop/DBus"),
+                        interface: "org.freedesktop.DBus", method: "GetId")
+                }
+                #expect(try await busID(connection) == busID(direct))
+            }
+        }
+
         @Test func aTakenNameIsRefusedClearly() async throws {
             try await withPrivateBus { bus in
                 let first = try await bus.connect()
@@ -140,7 +218,9 @@ extension BusTests {
                 defer { second.close() }
                 try await first.requestName("org.keepalive.Taken1")
                 try await first.requestName("org.keepalive.Taken1")
-                let error = await #expect(throws: DBusError.self) { try await second.requestName("org.keepalive.Taken1") }
+                let error = await #expect(throws: DBusError.self) {
+                    try await second.requestName("org.keepalive.Taken1")
+                }
                 #expect(error?.name == DBusConnection.nameTakenError)
                 #expect(error?.message.contains(first.uniqueName) == true)
             }

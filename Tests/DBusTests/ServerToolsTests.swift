@@ -12,7 +12,8 @@ extension BusTests {
                 let path = Fixtures.itemPath.rawValue
                 let base = ["--address=\(bus.address)"]
                 let add = try await run(
-                    "/usr/bin/busctl", base + ["call", Fixtures.busName, path, Fixtures.interface, "Add", "ii", "2", "3"])
+                    "/usr/bin/busctl",
+                    base + ["call", Fixtures.busName, path, Fixtures.interface, "Add", "ii", "2", "3"])
                 #expect(add.status == 0, "\(add.stderr)")
                 #expect(add.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "i 5")
 

@@ -8,8 +8,9 @@ struct CommandResult: Sendable {
     var stderr: String
 }
 
-/// A child process whose output is collected on GCD threads, so waiting never blocks the
-/// cooperative pool (the Swift server under test needs it to answer the child).
+/// A child process whose output is collected on threads of its own, so waiting never blocks the
+/// cooperative pool (the Swift server under test needs it to answer the child). Not GCD: its
+/// pool grows only about once a second when workers block in `read`.
 final class ChildProcess: Sendable {
     private let process: Process
     private let output = Mutex(Data())
@@ -36,7 +37,7 @@ final class ChildProcess: Sendable {
 
     private func collect(_ handle: FileHandle, _ append: @escaping @Sendable (Data) -> Void) {
         readers.enter()
-        DispatchQueue.global().async { [readers] in
+        let thread = Thread { [readers] in
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
@@ -44,6 +45,7 @@ final class ChildProcess: Sendable {
             }
             readers.leave()
         }
+        thread.start()
     }
 
     var pid: Int32 { process.processIdentifier }
