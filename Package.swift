@@ -79,15 +79,17 @@ let package = Package(
         .executableTarget(
             name: "dbus-benchmark", dependencies: ["DBus"], path: "Benchmarks/DBusBenchmark", swiftSettings: strict),
 
-        // Tests.
+        // Tests, and what they share: child processes, a private dbus-daemon, repository paths.
+        .target(
+            name: "KeepaliveTestSupport", dependencies: ["DBus"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "KeepalivedConfigTests", dependencies: ["KeepalivedConfig"], swiftSettings: strict),
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strict),
         .testTarget(
             name: "VRRPSocketsTests", dependencies: ["VRRPSockets", "VRRP", "CLinux"], swiftSettings: strict),
-        .testTarget(name: "DBusTests", dependencies: ["DBus"], swiftSettings: strict),
+        .testTarget(name: "DBusTests", dependencies: ["DBus", "KeepaliveTestSupport"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands"], swiftSettings: strict),
+            name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands", "KeepaliveTestSupport"], swiftSettings: strict),
     ]
 )

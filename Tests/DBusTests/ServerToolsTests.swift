@@ -1,3 +1,4 @@
+import KeepaliveTestSupport
 import DBus
 import Foundation
 import Testing

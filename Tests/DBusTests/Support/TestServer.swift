@@ -1,3 +1,4 @@
+import KeepaliveTestSupport
 import DBus
 
 /// A Swift server for the fixture interface on its own connection: owns `org.keepalive.Test1`,

@@ -2,22 +2,22 @@ import Foundation
 import Synchronization
 
 /// The outcome of a finished command.
-struct CommandResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// A child process whose output is collected on threads of its own, so waiting never blocks the
 /// cooperative pool (the Swift server under test needs it to answer the child). Not GCD: its
 /// pool grows only about once a second when workers block in `read`.
-final class ChildProcess: Sendable {
+public final class ChildProcess: Sendable {
     private let process: Process
     private let output = Mutex(Data())
     private let errors = Mutex(Data())
     private let readers = DispatchGroup()
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -48,14 +48,14 @@ final class ChildProcess: Sendable {
         thread.start()
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
     /// Output so far.
-    var stdout: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
-    var stderr: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var stdout: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var stderr: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// Waits (polling, never blocking a thread) until stdout holds `text`; false after `seconds`.
-    func waitForOutput(containing text: String, seconds: Double = 20) async -> Bool {
+    public func waitForOutput(containing text: String, seconds: Double = 20) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if stdout.contains(text) { return true }
@@ -66,7 +66,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Waits for the exit and for all output.
-    func wait() async -> CommandResult {
+    public func wait() async -> CommandResult {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
         await withCheckedContinuation { continuation in
             readers.notify(queue: .global()) { continuation.resume() }
@@ -74,17 +74,36 @@ final class ChildProcess: Sendable {
         return CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
+    /// Whether the child still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends a signal (keepalive's daemons unblock and handle HUP, TERM and INT themselves).
+    public func signal(_ number: Int32) {
+        if process.isRunning { kill(process.processIdentifier, number) }
+    }
+
+    /// Waits (polling) until stderr holds `text`; false after `seconds`.
+    public func waitForError(containing text: String, seconds: Double = 20) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            if !process.isRunning { return stderr.contains(text) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Stops the child and waits for it. SIGKILL, because children spawned from a dispatch
     /// thread inherit its blocked SIGTERM.
     @discardableResult
-    func terminate() async -> CommandResult {
+    public func terminate() async -> CommandResult {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         return await wait()
     }
 }
 
 /// Runs a command to completion.
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws
     -> CommandResult
 {
     try await ChildProcess(executable, arguments, environment: environment).wait()
