@@ -133,6 +133,61 @@ struct InstallTests {
         #expect(try stage.files().isEmpty)
     }
 
+    @Test(
+        "the bus hands each installed name to its systemd unit",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dbus-daemon"), "needs dbus-daemon"),
+        .timeLimit(.minutes(1)))
+    func busActivationAsksSystemdForTheUnit() throws {
+        let stage = try Stage(prefix: "/usr")
+        defer { stage.remove() }
+        try stage.install()
+
+        // A private system bus reading the installed activation files and policy, with systemd
+        // activation on: activating a name must send systemd an ActivationRequest for its unit.
+        let busDirectory = stage.root + "-bus"
+        try FileManager.default.createDirectory(atPath: busDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: busDirectory) }
+        let configuration = busDirectory + "/system.conf"
+        try """
+        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+        <busconfig>
+          <type>system</type>
+          <listen>unix:path=\(busDirectory)/socket</listen>
+          <auth>EXTERNAL</auth>
+          <servicedir>\(stage.root)/usr/share/dbus-1/system-services</servicedir>
+          <includedir>\(stage.root)/usr/share/dbus-1/system.d</includedir>
+          <policy context="default">
+            <allow user="*"/><allow send_destination="*"/><allow receive_sender="*"/>
+          </policy>
+        </busconfig>
+        """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        let bus = try Spawned(
+            "/usr/bin/dbus-daemon",
+            ["--config-file=\(configuration)", "--nofork", "--systemd-activation", "--print-address=1"])
+        defer { bus.stop() }
+        let address = try #require(bus.nextLine(), "dbus-daemon did not start: \(bus.stop())")
+
+        let monitor = try Spawned("/usr/bin/dbus-monitor", ["--address", address])
+        defer { monitor.stop() }
+        // dbus-monitor reports losing its unique name once it has become a monitor.
+        while let line = monitor.nextLine(), !line.contains("member=NameLost") {}
+
+        for (name, unit) in zip(Layout.busNames, Layout.daemons) {
+            let path = "/org/keepalive/\(name)"
+            let send = try run(
+                "/usr/bin/dbus-send",
+                ["--bus=\(address)", "--dest=org.keepalive.\(name)", path, "org.freedesktop.DBus.Peer.Ping"])
+            try #require(send.status == 0, "dbus-send failed: \(send.output)")
+            while let line = monitor.nextLine(), !line.contains("member=ActivationRequest") {}
+            let argument = try #require(monitor.nextLine(), "dbus-monitor ended before the request's unit")
+            #expect(argument.trimmingCharacters(in: .whitespaces) == "string \"\(unit).service\"")
+        }
+
+        let log = bus.stop()
+        #expect(!log.contains("Encountered error"), "dbus-daemon refused an installed file:\n\(log)")
+    }
+
     @Test("uninstall refuses a manifest line that escapes DESTDIR")
     func uninstallRefusesEscapingPaths() throws {
         let stage = try Stage(prefix: "/usr/local")
@@ -275,6 +330,45 @@ private let builtBinaries: URL = {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: bundle).deletingLastPathComponent()
 }()
+
+/// A program running beside the test: stdout is read line by line, stderr once it has stopped.
+private final class Spawned {
+    private let process = Process()
+    private let output = Pipe()
+    private let errors = Pipe()
+    private var buffer = Data()
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+    }
+
+    /// The next line of stdout, or nil once the program has closed it.
+    func nextLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { return nil }
+            buffer.append(more)
+        }
+    }
+
+    /// Stops the program (if it still runs) and returns what it wrote to stderr. SIGKILL, because
+    /// a program spawned from a test's thread inherits its blocked signals, SIGTERM among them.
+    @discardableResult
+    func stop() -> String {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
 
 /// Runs a program to completion and returns its exit status with stdout and stderr together.
 private func run(
