@@ -121,15 +121,22 @@ struct InstallTests {
         #expect(try String(contentsOfFile: real, encoding: .utf8) == "! the admin's own configuration\n")
     }
 
-    @Test("missing binaries fail clearly before anything is written")
-    func missingBinariesFailClearly() throws {
+    @Test(
+        "bad input fails clearly before anything is written",
+        arguments: [
+            (["--bindir-from", "/nonexistent/bin"], "error: no executable /nonexistent/bin/vrrpd"),
+            (["--prefix", "usr"], "error: PREFIX must be an absolute path, got 'usr'"),
+            (["--prefix", "/opt/key alive"], "error: PREFIX may hold only letters"),
+            (["--colour"], "error: unknown argument '--colour'"),
+        ])
+    func badInputFailsClearly(arguments: [String], message: String) throws {
         let stage = try Stage(prefix: "/usr/local")
         defer { stage.remove() }
         let result = try run(
             repositoryRoot.appending(path: "scripts/install").path,
-            ["--destdir", stage.root, "--prefix", "/usr/local", "--bindir-from", stage.root + "/nowhere"])
+            ["--destdir", stage.root, "--bindir-from", builtBinaries.path] + arguments)
         #expect(result.status != 0)
-        #expect(result.output.contains("error: no executable \(stage.root)/nowhere/vrrpd"))
+        #expect(result.output.contains(message), "got: \(result.output)")
         #expect(try stage.files().isEmpty)
     }
 
