@@ -1,0 +1,31 @@
+extension KeepalivedConfiguration {
+    /// Cross-section checks of the LVS sections: every `virtual_server group NAME` must name a
+    /// `virtual_server_group` (keepalived drops such a virtual server with a config error; we
+    /// refuse the file so nothing is silently missing), and group names are unique.
+    mutating func validateLVSReferences(_ diagnostics: inout Diagnostics) {
+        var groups: [String: VirtualServerGroup] = [:]
+        groups.reserveCapacity(virtualServerGroups.count)
+        for group in virtualServerGroups {
+            if groups[group.name] != nil {
+                diagnostics.error(
+                    "virtual_server_group \(group.name) is defined twice",
+                    at: group.origin.location ?? SourceLocation(file: "", line: 0, column: 0))
+            }
+            groups[group.name] = group
+        }
+        for server in virtualServers {
+            guard case .group(let name) = server.service else { continue }
+            if groups[name] == nil {
+                diagnostics.error(
+                    "virtual_server group \(name): no virtual_server_group \(name) is defined",
+                    at: server.origin["group"] ?? SourceLocation(file: "", line: 0, column: 0))
+            }
+        }
+    }
+
+    /// The `virtual_server_group` a virtual server serves, if it names one.
+    public func group(of server: VirtualServer) -> VirtualServerGroup? {
+        guard case .group(let name) = server.service else { return nil }
+        return virtualServerGroups.first { $0.name == name }
+    }
+}

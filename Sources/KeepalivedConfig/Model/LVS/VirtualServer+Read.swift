@@ -1,0 +1,166 @@
+extension VirtualServer {
+    /// Reads `virtual_server <IPADDR> [<PORT>] | fwmark <INTEGER> | group <STRING> { ... }`,
+    /// applying keepalived's checks; nil when the service line itself is unusable.
+    init?(reading statement: Statement, _ diagnostics: inout Diagnostics) {
+        var origin = Origin(statement.location)
+        guard let service = Self.service(statement, &origin, &diagnostics) else { return nil }
+        self.init(service: service)
+        readBlock(statement.requireBlock(&diagnostics), of: "virtual_server", origin: &origin, &diagnostics) {
+            s, d in
+            if s.name == "real_server" {
+                realServers.appendIfPresent(RealServer(reading: s, &d))
+                return true
+            }
+            if schedulerFlags.read(s.name) { return true }
+            return read(s, &d)
+        }
+        self.origin = origin
+        validate(statement, &diagnostics)
+    }
+
+    /// The words after `virtual_server`. Records the location of the group name (as `group`) and
+    /// of the address (as `address`) so later checks can point at them.
+    private static func service(
+        _ statement: Statement, _ origin: inout Origin, _ diagnostics: inout Diagnostics
+    ) -> Service? {
+        guard let first = statement.argument(0, &diagnostics, expected: "an address, 'fwmark N' or 'group NAME'")
+        else { return nil }
+        let extra: Word?
+        let service: Service
+        switch first.text {
+        case "fwmark":
+            guard let word = statement.argument(1, &diagnostics, expected: "a firewall mark after 'fwmark'"),
+                let mark = word.integer(in: 1...Int(UInt32.max), for: "virtual_server fwmark", &diagnostics)
+            else { return nil }
+            extra = statement.arguments.dropFirst(2).first
+            service = .fwmark(mark: mark)
+        case "group":
+            guard let word = statement.argument(1, &diagnostics, expected: "a virtual_server_group name after 'group'")
+            else { return nil }
+            origin.keywords["group"] = word.location
+            extra = statement.arguments.dropFirst(2).first
+            service = .group(name: word.text)
+        default:
+            guard let address = first.address(for: "virtual_server", &diagnostics) else { return nil }
+            origin.keywords["address"] = first.location
+            var port: Int?
+            if statement.arguments.count > 1 {
+                guard let value = statement.arguments[1].integer(in: 1...65535, for: "virtual_server port", &diagnostics)
+                else { return nil }
+                port = value
+            }
+            extra = statement.arguments.dropFirst(2).first
+            service = .address(address: address, port: port)
+        }
+        if let extra {
+            diagnostics.error("'virtual_server': unexpected '\(extra.text)'", at: extra.location)
+            return nil
+        }
+        return service
+    }
+
+    /// One option of the block; false for an unknown keyword.
+    private mutating func read(_ s: Statement, _ d: inout Diagnostics) -> Bool {
+        switch s.name {
+        case "delay_loop": delayLoop = s.timer(&d) ?? delayLoop
+        case "lvs_sched", "lb_algo": scheduler = s.choice(LVSScheduler.self, &d) ?? scheduler
+        case "lvs_method", "lb_kind": forwardingMethod = s.forwardingMethod(&d) ?? forwardingMethod
+        case "persistence_timeout":
+            persistenceTimeout =
+                s.arguments.isEmpty
+                ? Self.defaultPersistenceTimeout : s.integer(in: 1...Int(UInt32.max), &d) ?? persistenceTimeout
+        case "persistence_granularity": persistenceGranularity = Self.granularity(s, &d) ?? persistenceGranularity
+        case "persistence_engine": persistenceEngine = s.string(&d) ?? persistenceEngine
+        case "protocol":
+            if let word = s.argument(0, &d, expected: "TCP, UDP or SCTP") {
+                if let value = LVSProtocol(rawValue: word.text.uppercased()) {
+                    `protocol` = value
+                } else {
+                    d.error("'protocol' expects TCP, UDP or SCTP, got '\(word.text)'", at: word.location)
+                }
+            }
+        case "hashed": hashed = s.boolean(&d) ?? hashed
+        case "ops": onePacketScheduling = s.boolean(&d) ?? onePacketScheduling
+        case "ha_suspend": haSuspend = s.boolean(&d) ?? haSuspend
+        case "smtp_alert": smtpAlert = s.boolean(&d) ?? smtpAlert
+        case "virtualhost": virtualhost = s.string(&d) ?? virtualhost
+        case "snmp_name": snmpName = s.string(&d) ?? snmpName
+        case "alpha": alpha = s.boolean(&d) ?? alpha
+        case "omega": omega = s.boolean(&d) ?? omega
+        case "quorum": quorum = s.integer(in: 1...Int(UInt32.max), &d) ?? quorum
+        case "hysteresis": hysteresis = s.integer(in: 0...Int(UInt32.max), &d) ?? hysteresis
+        case "quorum_up": quorumUp = s.notifyScript(&d) ?? quorumUp
+        case "quorum_down": quorumDown = s.notifyScript(&d) ?? quorumDown
+        case "ip_family":
+            if let word = s.argument(0, &d, expected: "inet or inet6") {
+                if let family = IPAddress.Family(rawValue: word.text) {
+                    ipFamily = family
+                } else {
+                    d.error("'ip_family' expects inet or inet6, got '\(word.text)'", at: word.location)
+                }
+            }
+        case "sorry_server":
+            if let (address, port) = s.serverAddress(&d) { sorryServer = SorryServer(address: address, port: port) }
+        case "sorry_server_inhibit": sorryServerInhibit = s.boolean(&d) ?? sorryServerInhibit
+        case "sorry_server_lvs_method":
+            sorryServerForwardingMethod = s.forwardingMethod(&d) ?? sorryServerForwardingMethod
+        case "connect_timeout": connectTimeout = s.timer(&d) ?? connectTimeout
+        case "retry": retry = s.integer(in: 0...Int(UInt32.max), &d) ?? retry
+        case "delay_before_retry": delayBeforeRetry = s.timer(&d) ?? delayBeforeRetry
+        case "warmup": warmup = s.timer(&d) ?? warmup
+        case "inhibit_on_failure": inhibitOnFailure = s.boolean(&d) ?? inhibitOnFailure
+        case "nat_mask":
+            d.warning("'nat_mask' is obsolete and ignored, as keepalived 2 does", at: s.location)
+        default: return false
+        }
+        return true
+    }
+
+    /// An IPv4 netmask such as 255.255.255.0, or an IPv6 prefix length 1-128.
+    private static func granularity(_ s: Statement, _ d: inout Diagnostics) -> String? {
+        guard let word = s.argument(0, &d, expected: "a netmask or prefix length") else { return nil }
+        if let length = Int(word.text), (1...128).contains(length) { return word.text }
+        if case .v4(let mask) = IPAddress(word.text), mask != 0, (~mask) & (~mask &+ 1) == 0 {
+            return word.text
+        }
+        d.error(
+            "'persistence_granularity' expects an IPv4 netmask or an IPv6 prefix length, got '\(word.text)'",
+            at: word.location)
+        return nil
+    }
+
+    /// keepalived's checks across the options of one virtual server.
+    private func validate(_ statement: Statement, _ diagnostics: inout Diagnostics) {
+        if case .address(_, nil) = service, persistenceTimeout == nil {
+            diagnostics.error(
+                "virtual_server \(service) needs a port, unless it is persistent (persistence_timeout)",
+                at: origin["address"] ?? statement.location)
+        }
+        if onePacketScheduling, `protocol` != .udp {
+            diagnostics.warning(
+                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it", at: origin["ops"]!)
+        }
+        if case .fwmark = service {
+            for real in realServers where real.port != nil {
+                diagnostics.warning(
+                    "fwmark virtual server \(service): the port of real_server \(real.address) is ignored",
+                    at: real.origin.location ?? statement.location)
+            }
+        }
+        if case .address(let address, _) = service {
+            for real in realServers
+            where real.address.family != address.family && (real.forwardingMethod ?? forwardingMethod).kind != .tun {
+                diagnostics.error(
+                    "real_server \(real.address) is not in the address family of virtual_server \(address); "
+                        + "only tunnelled real servers may differ",
+                    at: real.origin.location ?? statement.location)
+            }
+        }
+        let totalWeight = realServers.reduce(0) { $0 + $1.weight }
+        if !realServers.isEmpty, quorum > totalWeight {
+            diagnostics.warning(
+                "quorum \(quorum) exceeds the total weight \(totalWeight) of the real servers; keepalived lowers it",
+                at: origin["quorum"] ?? statement.location)
+        }
+    }
+}
