@@ -123,6 +123,11 @@ public func readBlock(
     for statement in statements {
         origin.record(statement.keyword)
         if !handle(statement, &diagnostics) {
+            if KeepalivedConfiguration.sectionKeywords.contains(statement.name) {
+                diagnostics.error(
+                    "'\(statement.name)' is a top-level block and cannot be inside \(blockName)", at: statement.location)
+                continue
+            }
             diagnostics.warning("unknown keyword '\(statement.name)' in \(blockName), ignored", at: statement.location)
         }
     }

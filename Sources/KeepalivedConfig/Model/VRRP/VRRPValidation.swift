@@ -1,0 +1,86 @@
+extension KeepalivedConfiguration {
+    /// Checks across VRRP sections and applies the defaults that depend on global_defs, as
+    /// keepalived does once the whole file is read.
+    mutating func validateVRRPReferences(_ diagnostics: inout Diagnostics) {
+        for index in instances.indices {
+            instances[index].applyDefaults(globalDefinitions, &diagnostics)
+        }
+        let scriptNames = Set(scripts.map(\.name))
+        let fileNames = Set(trackFiles.map(\.name))
+        let instanceNames = Set(instances.map(\.name))
+        for instance in instances {
+            Self.checkTracking(instance.trackScripts, "track script", scriptNames, owner: instance.name, &diagnostics)
+            Self.checkTracking(instance.trackFiles, "track file", fileNames, owner: instance.name, &diagnostics)
+        }
+        var seenMembers: [String: String] = [:]
+        for group in syncGroups {
+            Self.checkTracking(group.trackScripts, "track script", scriptNames, owner: group.name, &diagnostics)
+            Self.checkTracking(group.trackFiles, "track file", fileNames, owner: group.name, &diagnostics)
+            for member in group.members {
+                let location = group.origin.keywords[SyncGroup.memberKey(member)] ?? group.origin["group"]
+                guard let location else { continue }
+                if !instanceNames.contains(member) {
+                    diagnostics.error(
+                        "virtual router \(member) specified in sync group \(group.name) doesn't exist", at: location)
+                } else if let other = seenMembers[member] {
+                    diagnostics.error(
+                        "virtual router \(member) cannot be in sync group \(group.name), it is already in \(other)",
+                        at: location)
+                }
+                seenMembers[member] = group.name
+            }
+        }
+        var seenInstances: Set<String> = []
+        for instance in instances where !seenInstances.insert(instance.name).inserted {
+            diagnostics.error("vrrp_instance \(instance.name) is defined twice", at: instance.origin.location ?? Self.nowhere)
+        }
+    }
+
+    static let nowhere = SourceLocation(file: "<model>", line: 0, column: 0)
+
+    /// keepalived warns about and ignores a tracked script or file that is not defined.
+    private static func checkTracking(
+        _ items: [TrackedItem], _ kind: String, _ defined: Set<String>, owner: String, _ diagnostics: inout Diagnostics
+    ) {
+        for item in items where !defined.contains(item.name) {
+            diagnostics.warning("(\(owner)) \(kind) \(item.name) not found, ignoring", at: item.origin.location ?? nowhere)
+        }
+    }
+}
+
+extension VRRPInstance {
+    /// The version and advert interval rules, once global_defs is known.
+    mutating func applyDefaults(_ global: GlobalDefinitions, _ diagnostics: inout Diagnostics) {
+        let location = origin.location ?? KeepalivedConfiguration.nowhere
+        let versionSet = origin.keywords["version"] != nil
+        if !versionSet { version = global.vrrpVersion ?? 2 }
+        let families = Set(virtualAddresses.map(\.address.address.family))
+        if families.count > 1 {
+            diagnostics.error(
+                "(\(name)) virtual_ipaddress mixes IPv4 and IPv6; put the other family in virtual_ipaddress_excluded",
+                at: origin["virtual_ipaddress"] ?? location)
+        }
+        if isIPv6 && version == 2 {
+            let strict = strictMode ?? global.vrrpStrict
+            if strict && versionSet {
+                diagnostics.error("(\(name)) cannot use IPv6 with VRRP version 2", at: origin["version"] ?? location)
+            } else if versionSet {
+                diagnostics.warning("(\(name)) cannot use IPv6 with VRRP version 2; using version 3", at: origin["version"] ?? location)
+            }
+            version = 3
+        }
+        let advertLocation = origin["advert_int"] ?? location
+        if version == 2 && advertInterval != advertInterval.rounded() {
+            diagnostics.error(
+                "(\(name)) VRRPv2 advertisement interval \(advertInterval.formatted)s must be an integer (keepalived would round it)",
+                at: advertLocation)
+        } else if version == 3 {
+            let hundredths = (advertInterval * 100).rounded()
+            if abs(hundredths - advertInterval * 100) > 1e-6 {
+                diagnostics.error(
+                    "(\(name)) VRRPv3 advertisement interval \(advertInterval.formatted)s must be in units of 10ms (keepalived would round it)",
+                    at: advertLocation)
+            }
+        }
+    }
+}
