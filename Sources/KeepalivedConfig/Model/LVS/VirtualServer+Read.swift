@@ -136,11 +136,15 @@ extension VirtualServer {
                 "virtual_server \(service) needs a port, unless it is persistent (persistence_timeout)",
                 at: origin["address"] ?? statement.location)
         }
-        if onePacketScheduling, `protocol` != .udp {
+        if onePacketScheduling, let proto = `protocol`, proto != .udp {
             diagnostics.warning(
-                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it", at: origin["ops"]!)
+                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it", at: origin["ops"] ?? statement.location)
         }
         if case .fwmark = service {
+            if `protocol` != nil {
+                diagnostics.warning(
+                    "fwmark virtual server \(service): protocol is ignored", at: origin["protocol"] ?? statement.location)
+            }
             for real in realServers where real.port != nil {
                 diagnostics.warning(
                     "fwmark virtual server \(service): the port of real_server \(real.address) is ignored",

@@ -54,6 +54,18 @@ public struct VirtualServerGroup: Hashable, Sendable, Codable {
         self.entries = entries
     }
 
+    /// The address families of the group's addresses (fwmarks aside).
+    public var families: Set<IPAddress.Family> {
+        Set(
+            entries.compactMap {
+                switch $0 {
+                case .address(let address, _), .range(let address, _, _): address.family
+                case .prefix(let prefix, _): prefix.address.family
+                case .fwmark: nil
+                }
+            })
+    }
+
     init?(reading statement: Statement, _ diagnostics: inout Diagnostics) {
         guard let name = statement.argument(0, &diagnostics, expected: "a group name") else { return nil }
         self.init(name: name.text)
@@ -63,6 +75,11 @@ public struct VirtualServerGroup: Hashable, Sendable, Codable {
         }
         if entries.isEmpty {
             diagnostics.warning("virtual_server_group \(name.text) has no entries", at: statement.location)
+        }
+        if families.count == 2, entries.contains(where: { if case .fwmark(_, nil) = $0 { true } else { false } }) {
+            diagnostics.error(
+                "virtual_server_group \(name.text) has IPv4 and IPv6 addresses, so each fwmark needs inet or inet6",
+                at: statement.location)
         }
     }
 

@@ -52,7 +52,10 @@ public struct CheckerOptions: Hashable, Sendable, Codable {
         switch statement.name {
         case "alpha": alpha = statement.boolean(&diagnostics) ?? alpha
         case "connect_timeout": connectTimeout = statement.timer(&diagnostics) ?? connectTimeout
-        case "retry", "nb_get_retry": retry = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? retry
+        case "retry": retry = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? retry
+        case "nb_get_retry":
+            diagnostics.warning("'nb_get_retry' is deprecated, use 'retry'", at: statement.location)
+            retry = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? retry
         case "delay_before_retry": delayBeforeRetry = statement.timer(&diagnostics) ?? delayBeforeRetry
         case "warmup": warmup = statement.timer(&diagnostics) ?? warmup
         case "delay_loop": delayLoop = statement.timer(&diagnostics) ?? delayLoop
