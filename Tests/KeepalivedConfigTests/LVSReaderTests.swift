@@ -353,3 +353,56 @@ struct LVSReaderTests {
         #expect(checkers[2] == .bfd(BFDCheck(name: "bfd_1")))
     }
 }
+
+/// keepalived's inheritance of checker settings: checker, then real server, then virtual server,
+/// then its defaults.
+@Suite("LVS checker settings")
+struct LVSCheckerSettingsTests {
+    @Test func defaultsByCheckerType() throws {
+        let text = """
+            virtual_server 10.0.0.1 80 {
+                real_server 10.0.0.2 {
+                    HTTP_GET {
+                        url {
+                            path /
+                        }
+                    }
+                    DNS_CHECK {
+                        delay_loop 20
+                    }
+                    MISC_CHECK {
+                        misc_path /bin/true
+                    }
+                    TCP_CHECK
+                    PING_CHECK
+                }
+            }
+            """
+        let server = try #require(LVSText.model(text).virtualServers.first)
+        let real = try #require(server.realServers.first)
+        let all = real.checkers.map { server.settings(of: $0, on: real) }
+        #expect(all.map(\.retry) == [1, 3, 0, 1, 1])
+        #expect(all.map(\.delayBeforeRetry) == [3, 20, 1, 1, 1])
+        #expect(all.map(\.delayLoop) == [60, 20, 60, 60, 60])
+        #expect(all.map(\.warmup) == [60, 20, 60, 60, 60])
+        #expect(all.allSatisfy { $0.connectTimeout == 5 && !$0.alpha && $0.address == real.address })
+        #expect(all.map(\.port) == [80, 80, nil, 80, nil])
+    }
+
+    @Test func inheritance() throws {
+        let configuration = LVSText.model(richLVSConfig)
+        let server = try #require(configuration.virtualServers.first)
+        let real = try #require(server.realServers.first)
+        let http = server.settings(of: real.checkers[0], on: real)
+        #expect(http.address == IPAddress("10.1.0.20") && http.port == 8080)
+        #expect(http.connectTimeout == 2 && http.retry == 5 && http.delayLoop == 3 && http.alpha)
+        let tcp = server.settings(of: real.checkers[2], on: real)
+        #expect(tcp.address == real.address && tcp.port == 80)
+        #expect(tcp.connectTimeout == 3 && tcp.retry == 4 && tcp.delayBeforeRetry == 1)
+        #expect(tcp.warmup == 5 && tcp.delayLoop == 30 && !tcp.alpha)
+        let quiet = try #require(server.realServers.last)
+        let inherited = server.settings(of: .tcp(ConnectCheck()), on: quiet)
+        #expect(inherited.connectTimeout == 4 && inherited.retry == 2 && inherited.delayBeforeRetry == 2.5)
+        #expect(inherited.warmup == 0 && inherited.delayLoop == 10.5 && inherited.alpha)
+    }
+}
