@@ -12,21 +12,45 @@ struct LVSErrorTests {
         ("virtual_server 10.0.0.1 80 {\n    lb_algo fastest\n}", "test.conf:2:13", "lb_algo"),
         ("virtual_server 10.0.0.1 {\n    lvs_sched rr\n}", "test.conf:1:16", "needs a port"),
         ("virtual_server group NOPE {\n    lvs_sched rr\n}", "test.conf:1:22", "NOPE"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        weight -1\n    }\n}", "test.conf:3:16", "weight"),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        weight -1\n    }\n}",
+            "test.conf:3:16", "weight"
+        ),
         ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 99999 {\n    }\n}", "test.conf:2:26", "port"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        TCP_CHECK {\n            connect_port 65536\n        }\n    }\n}", "test.conf:4:26", "connect_port"),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        TCP_CHECK {\n            connect_port 65536\n        }\n    }\n}",
+            "test.conf:4:26", "connect_port"
+        ),
         ("virtual_server 10.0.0.1 80 {\n    lvs_method TUN type gue\n}", "test.conf:2:25", "port"),
         ("virtual_server 10.0.0.1 80 {\n    lvs_method TUN csum\n}", "test.conf:2:20", "ipip"),
         ("virtual_server 10.0.0.1 80 {\n    lvs_method MASQ\n}", "test.conf:2:16", "NAT, DR or TUN"),
         ("virtual_server 10.0.0.1 80 {\n    protocol ICMP\n}", "test.conf:2:14", "protocol"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            url {\n                path /\n                status_code 200-99\n            }\n        }\n    }\n}", "test.conf:6:29", "status_code"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            url {\n                digest xyz\n                path /\n            }\n        }\n    }\n}", "test.conf:5:24", "digest"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        MISC_CHECK {\n            misc_timeout 3\n        }\n    }\n}", "test.conf:3:9", "misc_path"),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            url {\n                path /\n                status_code 200-99\n            }\n        }\n    }\n}",
+            "test.conf:6:29", "status_code"
+        ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            url {\n                digest xyz\n                path /\n            }\n        }\n    }\n}",
+            "test.conf:5:24", "digest"
+        ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        MISC_CHECK {\n            misc_timeout 3\n        }\n    }\n}",
+            "test.conf:3:9", "misc_path"
+        ),
         ("virtual_server_group G {\n    10.0.0.9-3 80\n}", "test.conf:2:5", "virtual_server_group"),
-        ("virtual_server_group G {\n    10.0.0.1 80\n    2001:db8::1 80\n    fwmark 3\n}", "test.conf:1:1", "fwmark needs inet or inet6"),
-        ("virtual_server 10.0.0.1 80 {\n    persistence_granularity 255.0.255.0\n    persistence_timeout 10\n}", "test.conf:2:29", "persistence_granularity"),
+        (
+            "virtual_server_group G {\n    10.0.0.1 80\n    2001:db8::1 80\n    fwmark 3\n}", "test.conf:1:1",
+            "fwmark needs inet or inet6"
+        ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    persistence_granularity 255.0.255.0\n    persistence_timeout 10\n}",
+            "test.conf:2:29", "persistence_granularity"
+        ),
         ("virtual_server 10.0.0.1 80 {\n    real_server 2001:db8::2 80 {\n    }\n}", "test.conf:2:5", "address family"),
-        ("virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        UDP_CHECK {\n            payload 12zz\n        }\n    }\n}", "test.conf:4:21", "payload"),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        UDP_CHECK {\n            payload 12zz\n        }\n    }\n}",
+            "test.conf:4:21", "payload"
+        ),
     ]
 
     @Test(arguments: cases.indices)
@@ -40,7 +64,8 @@ struct LVSErrorTests {
     }
 
     @Test func unknownKeywordsWarnAndReadingGoesOn() throws {
-        let text = "virtual_server 10.0.0.1 80 {\n    frobnicate 3\n    real_server 10.0.0.2 80 {\n        weight 5\n        TCP_CHECK {\n            wobble\n        }\n    }\n}"
+        let text =
+            "virtual_server 10.0.0.1 80 {\n    frobnicate 3\n    real_server 10.0.0.2 80 {\n        weight 5\n        TCP_CHECK {\n            wobble\n        }\n    }\n}"
         let (configuration, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
         #expect(diagnostics.warnings.map(\.location.description) == ["test.conf:2:5", "test.conf:6:13"])

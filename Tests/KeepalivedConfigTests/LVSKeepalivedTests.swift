@@ -26,7 +26,9 @@ struct LVSKeepalivedTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        let complaints = lines.filter { $0.contains("Unknown keyword") || $0.contains("Invalid") || $0.contains("rror") }
+        let complaints = lines.filter {
+            $0.contains("Unknown keyword") || $0.contains("Invalid") || $0.contains("rror")
+        }
         return (process.terminationStatus, complaints)
     }
 
@@ -40,7 +42,8 @@ struct LVSKeepalivedTests {
 
     @Test func richConfig() throws {
         let printed = Self.lvsText(LVSText.model(richLVSConfig))
-        let (status, complaints) = try Self.keepalivedCheck("vrrp_track_file weight_file {\n    file /tmp/weight\n}\n" + printed)
+        let (status, complaints) = try Self.keepalivedCheck(
+            "vrrp_track_file weight_file {\n    file /tmp/weight\n}\n" + printed)
         #expect(status == 0)
         #expect(complaints == [])
     }

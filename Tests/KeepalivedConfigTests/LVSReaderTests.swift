@@ -6,172 +6,172 @@ import Testing
 /// A configuration using every LVS keyword the model knows. keepalived 2.2.7 (`keepalived -t`)
 /// accepts it with one warning, for the deprecated `nb_get_retry`.
 let richLVSConfig = """
-virtual_server_group WEB {
-    10.0.0.1 80
-    10.0.0.2-20 8080
-    10.0.1.250-10.0.2.5 80
-    192.168.202.8/29 443
-    2001:db8::1 80
-    2001:db8::10-1f 80
-    fwmark 7 inet
-    fwmark 8 inet6
-}
-virtual_server group WEB {
-    delay_loop 10.5
-    lvs_sched sh
-    sh-port
-    sh-fallback
-    flag-3
-    lvs_method TUN type gue port 6080 csum
-    persistence_timeout
-    persistence_granularity 255.255.255.0
-    persistence_engine sip
-    protocol TCP
-    hashed
-    ha_suspend
-    smtp_alert off
-    virtualhost www.example.com
-    snmp_name web
-    alpha
-    omega
-    quorum 2
-    hysteresis 1
-    quorum_up "/usr/local/bin/quorum up" nobody nogroup
-    quorum_down /usr/local/bin/quorum-down
-    ip_family inet
-    sorry_server 10.1.0.1 80
-    sorry_server_inhibit
-    sorry_server_lvs_method TUN type gre nocsum
-    connect_timeout 4
-    retry 2
-    delay_before_retry 2.5
-    warmup 0
-    inhibit_on_failure
-    real_server 10.1.0.2 80 {
-        weight 3
-        lvs_method TUN type ipip
-        notify_up "/bin/up arg" root
-        notify_down /bin/down
-        uthreshold 1000
-        lthreshold 10
-        smtp_alert on
-        virtualhost rs.example.com
-        snmp_name rs2
-        alpha off
-        connect_timeout 7
-        retry 4
-        delay_before_retry 1
-        warmup 5
-        delay_loop 30
-        inhibit_on_failure off
-        HTTP_GET {
-            url {
-                path /health
-                digest 9B3A0C85A887A256D6939DA88AABD8CD
-                status_code 200-299 301 404
-                virtualhost url.example.com
-                regex "up|ok"
-                regex_no_match
-                regex_options caseless multiline
-                regex_stack 32768 65536
-                regex_min_offset 0
-                regex_max_offset 1024
-            }
-            url {
-                path /
-            }
-            connect_ip 10.1.0.20
-            connect_port 8080
-            bindto 10.1.0.250
-            bind_port 40000
-            bind_if eth0
-            fwmark 9
-            alpha
-            connect_timeout 2
-            nb_get_retry 5
+    virtual_server_group WEB {
+        10.0.0.1 80
+        10.0.0.2-20 8080
+        10.0.1.250-10.0.2.5 80
+        192.168.202.8/29 443
+        2001:db8::1 80
+        2001:db8::10-1f 80
+        fwmark 7 inet
+        fwmark 8 inet6
+    }
+    virtual_server group WEB {
+        delay_loop 10.5
+        lvs_sched sh
+        sh-port
+        sh-fallback
+        flag-3
+        lvs_method TUN type gue port 6080 csum
+        persistence_timeout
+        persistence_granularity 255.255.255.0
+        persistence_engine sip
+        protocol TCP
+        hashed
+        ha_suspend
+        smtp_alert off
+        virtualhost www.example.com
+        snmp_name web
+        alpha
+        omega
+        quorum 2
+        hysteresis 1
+        quorum_up "/usr/local/bin/quorum up" nobody nogroup
+        quorum_down /usr/local/bin/quorum-down
+        ip_family inet
+        sorry_server 10.1.0.1 80
+        sorry_server_inhibit
+        sorry_server_lvs_method TUN type gre nocsum
+        connect_timeout 4
+        retry 2
+        delay_before_retry 2.5
+        warmup 0
+        inhibit_on_failure
+        real_server 10.1.0.2 80 {
+            weight 3
+            lvs_method TUN type ipip
+            notify_up "/bin/up arg" root
+            notify_down /bin/down
+            uthreshold 1000
+            lthreshold 10
+            smtp_alert on
+            virtualhost rs.example.com
+            snmp_name rs2
+            alpha off
+            connect_timeout 7
+            retry 4
             delay_before_retry 1
-            warmup 1
-            delay_loop 3
-            log_all_failures on
-            http_protocol 1.0C
-            virtualhost check.example.com
-            fast_recovery
-        }
-        SSL_GET {
-            url {
-                path /secure
-                status_code 200
-            }
-            enable_sni
-            http_protocol 1.1
-        }
-        TCP_CHECK {
-            connect_port 80
-            connect_timeout 3
-        }
-        SMTP_CHECK {
-            helo_name mail.example.com
-            connect_timeout 10
-            host {
-                connect_ip 10.1.0.30
-                connect_port 587
+            warmup 5
+            delay_loop 30
+            inhibit_on_failure off
+            HTTP_GET {
+                url {
+                    path /health
+                    digest 9B3A0C85A887A256D6939DA88AABD8CD
+                    status_code 200-299 301 404
+                    virtualhost url.example.com
+                    regex "up|ok"
+                    regex_no_match
+                    regex_options caseless multiline
+                    regex_stack 32768 65536
+                    regex_min_offset 0
+                    regex_max_offset 1024
+                }
+                url {
+                    path /
+                }
+                connect_ip 10.1.0.20
+                connect_port 8080
                 bindto 10.1.0.250
+                bind_port 40000
+                bind_if eth0
+                fwmark 9
+                alpha
+                connect_timeout 2
+                nb_get_retry 5
+                delay_before_retry 1
+                warmup 1
+                delay_loop 3
+                log_all_failures on
+                http_protocol 1.0C
+                virtualhost check.example.com
+                fast_recovery
             }
-            host {
-                connect_ip 10.1.0.31
+            SSL_GET {
+                url {
+                    path /secure
+                    status_code 200
+                }
+                enable_sni
+                http_protocol 1.1
+            }
+            TCP_CHECK {
+                connect_port 80
+                connect_timeout 3
+            }
+            SMTP_CHECK {
+                helo_name mail.example.com
+                connect_timeout 10
+                host {
+                    connect_ip 10.1.0.30
+                    connect_port 587
+                    bindto 10.1.0.250
+                }
+                host {
+                    connect_ip 10.1.0.31
+                }
+            }
+            MISC_CHECK {
+                misc_path "/usr/local/bin/check --host 10.1.0.2"
+                misc_timeout 5
+                misc_dynamic
+                user nobody nogroup
+                retry 0
+            }
+            DNS_CHECK {
+                type AAAA
+                name www.example.com
+                retry 3
+            }
+            PING_CHECK {
+                retry 2
+            }
+            UDP_CHECK {
+                connect_port 53
+                payload Ab12f 3 456
+                require_reply 12xX
+                min_reply_length 2
+                max_reply_length 512
+            }
+            FILE_CHECK {
+                track_file weight_file
+                weight -5 reverse
             }
         }
-        MISC_CHECK {
-            misc_path "/usr/local/bin/check --host 10.1.0.2"
-            misc_timeout 5
-            misc_dynamic
-            user nobody nogroup
-            retry 0
-        }
-        DNS_CHECK {
-            type AAAA
-            name www.example.com
-            retry 3
-        }
-        PING_CHECK {
-            retry 2
-        }
-        UDP_CHECK {
-            connect_port 53
-            payload Ab12f 3 456
-            require_reply 12xX
-            min_reply_length 2
-            max_reply_length 512
-        }
-        FILE_CHECK {
-            track_file weight_file
-            weight -5 reverse
+        real_server 10.1.0.3 80 {
+            weight 0
         }
     }
-    real_server 10.1.0.3 80 {
-        weight 0
-    }
-}
-virtual_server 2001:db8::100 443 {
-    lvs_sched mh
-    mh-port
-    lvs_method DR
-    protocol SCTP
-    real_server 2001:db8::101 443 {
-        TCP_CHECK {
+    virtual_server 2001:db8::100 443 {
+        lvs_sched mh
+        mh-port
+        lvs_method DR
+        protocol SCTP
+        real_server 2001:db8::101 443 {
+            TCP_CHECK {
+            }
         }
     }
-}
-virtual_server fwmark 42 {
-    lvs_sched twos
-    lvs_method NAT
-    persistence_timeout 600
-    ops
-    real_server 10.2.0.1 {
-        weight 65536
+    virtual_server fwmark 42 {
+        lvs_sched twos
+        lvs_method NAT
+        persistence_timeout 600
+        ops
+        real_server 10.2.0.1 {
+            weight 65536
+        }
     }
-}
-"""
+    """
 
 @Suite("LVS readers")
 struct LVSReaderTests {
@@ -200,7 +200,9 @@ struct LVSReaderTests {
         #expect(server.delayLoop == 10.5)
         #expect(server.scheduler == .sh)
         #expect(server.schedulerFlags == SchedulerFlags(flag1: true, flag2: true, flag3: true))
-        #expect(server.forwardingMethod == ForwardingMethod(.tun, tunnelType: .gue, tunnelPort: 6080, tunnelChecksum: .csum))
+        #expect(
+            server.forwardingMethod == ForwardingMethod(.tun, tunnelType: .gue, tunnelPort: 6080, tunnelChecksum: .csum)
+        )
         #expect(server.persistenceTimeout == VirtualServer.defaultPersistenceTimeout)
         #expect(server.persistenceGranularity == "255.255.255.0")
         #expect(server.persistenceEngine == "sip")
@@ -210,7 +212,8 @@ struct LVSReaderTests {
         #expect(server.virtualhost == "www.example.com")
         #expect(server.snmpName == "web")
         #expect(server.quorum == 2 && server.hysteresis == 1)
-        #expect(server.quorumUp == LVSNotifyScript(command: "/usr/local/bin/quorum up", user: "nobody", group: "nogroup"))
+        #expect(
+            server.quorumUp == LVSNotifyScript(command: "/usr/local/bin/quorum up", user: "nobody", group: "nogroup"))
         #expect(server.quorumDown == LVSNotifyScript(command: "/usr/local/bin/quorum-down"))
         #expect(server.ipFamily == .inet)
         #expect(server.sorryServer == .init(address: IPAddress("10.1.0.1")!, port: 80))
@@ -233,10 +236,11 @@ struct LVSReaderTests {
         #expect(real.virtualhost == "rs.example.com" && real.snmpName == "rs2")
         #expect(real.connectTimeout == 7 && real.retry == 4 && real.delayBeforeRetry == 1)
         #expect(real.warmup == 5 && real.delayLoop == 30)
-        #expect(real.checkers.map(\.keyword) == [
-            "HTTP_GET", "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "MISC_CHECK", "DNS_CHECK", "PING_CHECK", "UDP_CHECK",
-            "FILE_CHECK",
-        ])
+        #expect(
+            real.checkers.map(\.keyword) == [
+                "HTTP_GET", "SSL_GET", "TCP_CHECK", "SMTP_CHECK", "MISC_CHECK", "DNS_CHECK", "PING_CHECK", "UDP_CHECK",
+                "FILE_CHECK",
+            ])
         let quiet = try #require(configuration.virtualServers.first?.realServers.last)
         #expect(quiet.weight == 0 && quiet.checkers.isEmpty)
     }

@@ -59,7 +59,9 @@ struct LVSSampleTests {
         #expect(simple.options.retry == 2)
         #expect(simple.options.delayBeforeRetry == 5)
         let multi = try #require(reals[1].checkers.first?.smtp)
-        #expect(multi.hosts.compactMap(\.connectIP) == ["172.16.1.11", "192.168.155.10", "64.233.167.99"].map { IPAddress($0)! })
+        #expect(
+            multi.hosts.compactMap(\.connectIP)
+                == ["172.16.1.11", "192.168.155.10", "64.233.167.99"].map { IPAddress($0)! })
         let extended = try #require(reals[2].checkers.first?.smtp)
         #expect(extended.hosts.first?.connectPort == 25)
         #expect(extended.hosts.first?.bindTo == IPAddress("172.16.1.2"))

@@ -45,7 +45,8 @@ extension VirtualServer {
             origin.keywords["address"] = first.location
             var port: Int?
             if statement.arguments.count > 1 {
-                guard let value = statement.arguments[1].integer(in: 1...65535, for: "virtual_server port", &diagnostics)
+                guard
+                    let value = statement.arguments[1].integer(in: 1...65535, for: "virtual_server port", &diagnostics)
                 else { return nil }
                 port = value
             }
@@ -138,12 +139,14 @@ extension VirtualServer {
         }
         if onePacketScheduling, let proto = `protocol`, proto != .udp {
             diagnostics.warning(
-                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it", at: origin["ops"] ?? statement.location)
+                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it",
+                at: origin["ops"] ?? statement.location)
         }
         if case .fwmark = service {
             if `protocol` != nil {
                 diagnostics.warning(
-                    "fwmark virtual server \(service): protocol is ignored", at: origin["protocol"] ?? statement.location)
+                    "fwmark virtual server \(service): protocol is ignored",
+                    at: origin["protocol"] ?? statement.location)
             }
             for real in realServers where real.port != nil {
                 diagnostics.warning(

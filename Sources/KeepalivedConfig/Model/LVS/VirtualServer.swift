@@ -121,7 +121,8 @@ extension VirtualServer: ConfigRenderable {
             w.script("quorum_down", quorumDown)
             w.option("ip_family", ipFamily?.rawValue)
             if let sorryServer {
-                w.line(["sorry_server", sorryServer.address.description] + (sorryServer.port.map { [String($0)] } ?? []))
+                w.line(
+                    ["sorry_server", sorryServer.address.description] + (sorryServer.port.map { [String($0)] } ?? []))
             }
             w.flag("sorry_server_inhibit", sorryServerInhibit)
             w.method("sorry_server_lvs_method", sorryServerForwardingMethod)

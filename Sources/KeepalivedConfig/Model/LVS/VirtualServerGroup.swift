@@ -39,7 +39,8 @@ public struct VirtualServerGroup: Hashable, Sendable, Codable {
             let b = last.bytes
             switch first {
             case .v4 where a.prefix(3) == b.prefix(3): return "\(first)-\(b[3])"
-            case .v6 where a.prefix(14) == b.prefix(14): return "\(first)-\(String(Int(b[14]) << 8 | Int(b[15]), radix: 16))"
+            case .v6 where a.prefix(14) == b.prefix(14):
+                return "\(first)-\(String(Int(b[14]) << 8 | Int(b[15]), radix: 16))"
             default: return "\(first)-\(last)"
             }
         }
@@ -97,7 +98,8 @@ public struct VirtualServerGroup: Hashable, Sendable, Codable {
             if line.arguments.count > 1 {
                 let word = line.arguments[1]
                 guard let value = IPAddress.Family(rawValue: word.text) else {
-                    diagnostics.error("'fwmark' expects inet or inet6 after the mark, got '\(word.text)'", at: word.location)
+                    diagnostics.error(
+                        "'fwmark' expects inet or inet6 after the mark, got '\(word.text)'", at: word.location)
                     return nil
                 }
                 family = value

@@ -101,7 +101,9 @@ public struct URLCheck: Hashable, Sendable, Codable {
                 }
                 url.digest = hex
             case "status_code":
-                if s.arguments.isEmpty { d.error("'status_code' expects a code or range such as 200-299", at: s.location) }
+                if s.arguments.isEmpty {
+                    d.error("'status_code' expects a code or range such as 200-299", at: s.location)
+                }
                 for word in s.arguments {
                     if let range = Self.statusRange(word, &d) { url.statusCodes.append(range) }
                 }

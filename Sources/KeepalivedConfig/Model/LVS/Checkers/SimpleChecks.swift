@@ -140,7 +140,8 @@ public struct DNSCheck: Hashable, Sendable, Codable {
                     if let value = QueryType(rawValue: word.text.uppercased()) {
                         type = value
                     } else {
-                        d.error("'type' expects a DNS query type such as A or SOA, got '\(word.text)'", at: word.location)
+                        d.error(
+                            "'type' expects a DNS query type such as A or SOA, got '\(word.text)'", at: word.location)
                     }
                 }
             case "name": name = s.string(&d) ?? name
@@ -191,7 +192,8 @@ public struct FileCheck: Hashable, Sendable, Codable {
                     switch word.text {
                     case "reverse": check.reverse = true
                     case "noreverse": check.reverse = false
-                    default: d.error("'weight' expects 'reverse' after the number, got '\(word.text)'", at: word.location)
+                    default:
+                        d.error("'weight' expects 'reverse' after the number, got '\(word.text)'", at: word.location)
                     }
                 }
             default: return false
