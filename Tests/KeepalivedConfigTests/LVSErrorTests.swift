@@ -53,6 +53,52 @@ struct LVSErrorTests {
         ),
     ]
 
+    /// keepalived's ranges for timers, retries and ports, each refused at the value.
+    static let rangeCases: [(block: String, keyword: String)] = [
+        ("virtual_server", "delay_loop 0"),
+        ("virtual_server", "connect_timeout 0"),
+        ("virtual_server", "retry 0"),
+        ("virtual_server", "persistence_timeout 2678401"),
+        ("virtual_server", "quorum 0"),
+        ("real_server", "delay_loop 0"),
+        ("real_server", "connect_timeout 5000"),
+        ("real_server", "retry 0"),
+        ("TCP_CHECK", "connect_port 0"),
+        ("TCP_CHECK", "bind_port 0"),
+        ("TCP_CHECK", "connect_timeout 0"),
+        ("TCP_CHECK", "delay_loop 0"),
+    ]
+
+    @Test(arguments: rangeCases.indices)
+    func valueOutOfKeepalivedsRange(index: Int) {
+        let (block, keyword) = Self.rangeCases[index]
+        let line = "            \(keyword)\n"
+        let text =
+            "virtual_server 10.0.0.1 80 {\n" + (block == "virtual_server" ? line : "")
+            + "    real_server 10.0.0.2 80 {\n" + (block == "real_server" ? line : "")
+            + "        TCP_CHECK {\n" + (block == "TCP_CHECK" ? line : "") + "        }\n    }\n}\n"
+        let lineNumber = ["virtual_server": 2, "real_server": 3, "TCP_CHECK": 4][block]!
+        let valueColumn = 13 + keyword.firstIndex(of: " ")!.utf16Offset(in: keyword) + 1
+        let (_, diagnostics) = LVSText.read(text)
+        #expect(diagnostics.errors.map(\.location.description) == ["test.conf:\(lineNumber):\(valueColumn)"])
+    }
+
+    @Test func zeroIsFineForACheckersRetryAndDelays() {
+        let text = """
+            virtual_server 10.0.0.1 80 {
+                warmup 0
+                delay_before_retry 0
+                real_server 10.0.0.2 80 {
+                    TCP_CHECK {
+                        retry 0
+                        delay_before_retry 0
+                    }
+                }
+            }
+            """
+        #expect(LVSText.read(text).1.errors.isEmpty)
+    }
+
     @Test(arguments: cases.indices)
     func oneErrorAtTheWord(index: Int) {
         let (text, location, message) = Self.cases[index]
@@ -84,6 +130,15 @@ struct LVSErrorTests {
                 ops
                 protocol TCP
             }
+            virtual_server 10.0.0.3 80 {
+                lvs_method DR
+                real_server 10.0.0.4 8080 {
+                }
+                real_server 10.0.0.5 80 {
+                }
+                real_server 10.0.0.5 80 {
+                }
+            }
             """
         let (_, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
@@ -92,5 +147,7 @@ struct LVSErrorTests {
         #expect(messages.contains { $0.contains("port of real_server 10.0.0.2 is ignored") })
         #expect(messages.contains { $0.contains("quorum 10 exceeds") })
         #expect(messages.contains { $0.contains("requires protocol UDP") })
+        #expect(messages.contains { $0.contains("real_server 10.0.0.4 port 8080 differs") })
+        #expect(messages.contains { $0.contains("real_server 10.0.0.5 80 is duplicated") })
     }
 }

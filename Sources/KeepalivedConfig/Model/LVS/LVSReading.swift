@@ -1,9 +1,25 @@
 /// Value readers shared by the LVS blocks. Like the base readers, each reports a bad value at
 /// the word that holds it and returns nil so reading goes on.
 extension Statement {
-    /// keepalived's TIMER: seconds, with decimals down to microseconds.
+    /// keepalived's TIMER: seconds, with decimals down to microseconds (`warmup`,
+    /// `delay_before_retry`, `misc_timeout`), where 0 is allowed.
     func timer(_ diagnostics: inout Diagnostics) -> Double? {
         decimal(in: 0...Double(UInt32.max), &diagnostics)
+    }
+
+    /// `delay_loop`: at least one microsecond, as keepalived requires.
+    func delayLoop(_ diagnostics: inout Diagnostics) -> Double? {
+        decimal(in: 0.000001...Double(UInt32.max), &diagnostics)
+    }
+
+    /// `connect_timeout`: one microsecond up to 4294.967295 seconds (UINT_MAX microseconds).
+    func connectTimeout(_ diagnostics: inout Diagnostics) -> Double? {
+        decimal(in: 0.000001...4294.967295, &diagnostics)
+    }
+
+    /// `retry` of a virtual or real server: at least 1 (a checker's own retry may be 0).
+    func serverRetry(_ diagnostics: inout Diagnostics) -> Int? {
+        integer(in: 1...Int(UInt32.max), &diagnostics)
     }
 
     /// A word that must be one of an enum's raw values, such as `lvs_sched rr`.

@@ -56,11 +56,11 @@ public struct RealServer: Hashable, Sendable, Codable {
             case "virtualhost": virtualhost = s.string(&d) ?? virtualhost
             case "snmp_name": snmpName = s.string(&d) ?? snmpName
             case "alpha": alpha = s.boolean(&d) ?? alpha
-            case "connect_timeout": connectTimeout = s.timer(&d) ?? connectTimeout
-            case "retry": retry = s.integer(in: 0...Int(UInt32.max), &d) ?? retry
+            case "connect_timeout": connectTimeout = s.connectTimeout(&d) ?? connectTimeout
+            case "retry": retry = s.serverRetry(&d) ?? retry
             case "delay_before_retry": delayBeforeRetry = s.timer(&d) ?? delayBeforeRetry
             case "warmup": warmup = s.timer(&d) ?? warmup
-            case "delay_loop": delayLoop = s.timer(&d) ?? delayLoop
+            case "delay_loop": delayLoop = s.delayLoop(&d) ?? delayLoop
             case "inhibit_on_failure": inhibitOnFailure = s.boolean(&d) ?? inhibitOnFailure
             default: return false
             }

@@ -63,13 +63,13 @@ extension VirtualServer {
     /// One option of the block; false for an unknown keyword.
     private mutating func read(_ s: Statement, _ d: inout Diagnostics) -> Bool {
         switch s.name {
-        case "delay_loop": delayLoop = s.timer(&d) ?? delayLoop
+        case "delay_loop": delayLoop = s.delayLoop(&d) ?? delayLoop
         case "lvs_sched", "lb_algo": scheduler = s.choice(LVSScheduler.self, &d) ?? scheduler
         case "lvs_method", "lb_kind": forwardingMethod = s.forwardingMethod(&d) ?? forwardingMethod
         case "persistence_timeout":
             persistenceTimeout =
                 s.arguments.isEmpty
-                ? Self.defaultPersistenceTimeout : s.integer(in: 1...Int(UInt32.max), &d) ?? persistenceTimeout
+                ? Self.defaultPersistenceTimeout : s.integer(in: 1...2_678_400, &d) ?? persistenceTimeout
         case "persistence_granularity": persistenceGranularity = Self.granularity(s, &d) ?? persistenceGranularity
         case "persistence_engine": persistenceEngine = s.string(&d) ?? persistenceEngine
         case "protocol":
@@ -105,8 +105,8 @@ extension VirtualServer {
         case "sorry_server_inhibit": sorryServerInhibit = s.boolean(&d) ?? sorryServerInhibit
         case "sorry_server_lvs_method":
             sorryServerForwardingMethod = s.forwardingMethod(&d) ?? sorryServerForwardingMethod
-        case "connect_timeout": connectTimeout = s.timer(&d) ?? connectTimeout
-        case "retry": retry = s.integer(in: 0...Int(UInt32.max), &d) ?? retry
+        case "connect_timeout": connectTimeout = s.connectTimeout(&d) ?? connectTimeout
+        case "retry": retry = s.serverRetry(&d) ?? retry
         case "delay_before_retry": delayBeforeRetry = s.timer(&d) ?? delayBeforeRetry
         case "warmup": warmup = s.timer(&d) ?? warmup
         case "inhibit_on_failure": inhibitOnFailure = s.boolean(&d) ?? inhibitOnFailure
@@ -154,7 +154,14 @@ extension VirtualServer {
                     at: real.origin.location ?? statement.location)
             }
         }
-        if case .address(let address, _) = service {
+        if case .address(let address, let port) = service {
+            for real in realServers
+            where real.port != nil && real.port != port && (real.forwardingMethod ?? forwardingMethod).kind != .nat {
+                diagnostics.warning(
+                    "real_server \(real.address) port \(real.port!) differs from virtual_server port; "
+                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
+                    at: real.origin.location ?? statement.location)
+            }
             for real in realServers
             where real.address.family != address.family && (real.forwardingMethod ?? forwardingMethod).kind != .tun {
                 diagnostics.error(
@@ -163,6 +170,12 @@ extension VirtualServer {
                     at: real.origin.location ?? statement.location)
             }
         }
+        var seen = Set<RealServerKey>(minimumCapacity: realServers.count)
+        for real in realServers where !seen.insert(RealServerKey(address: real.address, port: real.port)).inserted {
+            diagnostics.warning(
+                "real_server \(real.address)\(real.port.map { " \($0)" } ?? "") is duplicated; keepalived drops the second",
+                at: real.origin.location ?? statement.location)
+        }
         let totalWeight = realServers.reduce(0) { $0 + $1.weight }
         if !realServers.isEmpty, quorum > totalWeight {
             diagnostics.warning(
@@ -170,4 +183,10 @@ extension VirtualServer {
                 at: origin["quorum"] ?? statement.location)
         }
     }
+}
+
+/// Identifies a real server within its virtual server, for keepalived's duplicate check.
+private struct RealServerKey: Hashable {
+    var address: IPAddress
+    var port: Int?
 }

@@ -37,9 +37,9 @@ public struct CheckerOptions: Hashable, Sendable, Codable {
     mutating func read(_ statement: Statement, _ diagnostics: inout Diagnostics) -> Bool {
         switch statement.name {
         case "connect_ip": connectIP = statement.address(&diagnostics) ?? connectIP
-        case "connect_port": connectPort = statement.port(&diagnostics) ?? connectPort
+        case "connect_port": connectPort = statement.integer(in: 1...65535, &diagnostics) ?? connectPort
         case "bindto": bindTo = statement.address(&diagnostics) ?? bindTo
-        case "bind_port": bindPort = statement.port(&diagnostics) ?? bindPort
+        case "bind_port": bindPort = statement.integer(in: 1...65535, &diagnostics) ?? bindPort
         case "bind_if": bindInterface = statement.string(&diagnostics) ?? bindInterface
         case "fwmark": fwmark = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? fwmark
         default: return readTiming(statement, &diagnostics)
@@ -51,14 +51,14 @@ public struct CheckerOptions: Hashable, Sendable, Codable {
     mutating func readTiming(_ statement: Statement, _ diagnostics: inout Diagnostics) -> Bool {
         switch statement.name {
         case "alpha": alpha = statement.boolean(&diagnostics) ?? alpha
-        case "connect_timeout": connectTimeout = statement.timer(&diagnostics) ?? connectTimeout
+        case "connect_timeout": connectTimeout = statement.connectTimeout(&diagnostics) ?? connectTimeout
         case "retry": retry = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? retry
         case "nb_get_retry":
             diagnostics.warning("'nb_get_retry' is deprecated, use 'retry'", at: statement.location)
             retry = statement.integer(in: 0...Int(UInt32.max), &diagnostics) ?? retry
         case "delay_before_retry": delayBeforeRetry = statement.timer(&diagnostics) ?? delayBeforeRetry
         case "warmup": warmup = statement.timer(&diagnostics) ?? warmup
-        case "delay_loop": delayLoop = statement.timer(&diagnostics) ?? delayLoop
+        case "delay_loop": delayLoop = statement.delayLoop(&diagnostics) ?? delayLoop
         case "log_all_failures": logAllFailures = statement.boolean(&diagnostics) ?? logAllFailures
         default: return false
         }
