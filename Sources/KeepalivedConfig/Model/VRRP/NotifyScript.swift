@@ -17,7 +17,8 @@ public struct ScriptUser: Hashable, Sendable, Codable {
         let rest = words.dropFirst()
         self.init(user: first.text, group: rest.first?.text)
         if rest.count > 1 {
-            diagnostics.warning("'\(keyword)' takes a user and a group, extra words ignored", at: rest.dropFirst().first!.location)
+            diagnostics.warning(
+                "'\(keyword)' takes a user and a group, extra words ignored", at: rest.dropFirst().first!.location)
         }
     }
 }
@@ -101,7 +102,11 @@ public struct NotifyScripts: Hashable, Sendable, Codable {
         fault?.render("notify_fault", into: &writer)
         stop?.render("notify_stop", into: &writer)
         if let deleted {
-            if let script = deleted.script { script.render("notify_deleted", into: &writer) } else { writer.line("notify_deleted") }
+            if let script = deleted.script {
+                script.render("notify_deleted", into: &writer)
+            } else {
+                writer.line("notify_deleted")
+            }
         }
         any?.render("notify", into: &writer)
         masterReceivedLowerPriority?.render("notify_master_rx_lower_pri", into: &writer)

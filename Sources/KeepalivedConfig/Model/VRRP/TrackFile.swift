@@ -65,7 +65,7 @@ public struct TrackFile: Hashable, Sendable, Codable, ConfigRenderable {
         }
         self.origin = origin
         guard let file, !file.isEmpty else {
-            diagnostics.error("track_file \(name.text) has no 'file'", at: statement.location)
+            diagnostics.warning("no file set for track_file \(name.text), removed", at: statement.location)
             return nil
         }
         self.file = file

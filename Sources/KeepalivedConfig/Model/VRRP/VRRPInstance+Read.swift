@@ -39,7 +39,11 @@ extension VRRPInstance {
             case "use_vmac":
                 var vmac = VMAC()
                 for word in s.arguments {
-                    if word.text.split(separator: ":").count >= 5 { vmac.macAddress = word.text } else { vmac.interfaceName = word.text }
+                    if word.text.split(separator: ":").count >= 5 {
+                        vmac.macAddress = word.text
+                    } else {
+                        vmac.interfaceName = word.text
+                    }
                 }
                 useVMAC = vmac
             case "vmac_xmit_base": vmacTransmitBase = true
@@ -69,8 +73,15 @@ extension VRRPInstance {
         }
         virtualRouterID = routerID
         if interface == nil && unicastPeers.isEmpty {
-            diagnostics.error("(\(self.name)) has no 'interface' (required without unicast_peer)", at: statement.location)
+            diagnostics.error(
+                "(\(self.name)) has no 'interface' (required without unicast_peer)", at: statement.location)
             return nil
+        }
+        if !preempt && priority == 255 {
+            diagnostics.warning(
+                "(\(self.name)) nopreempt is incompatible with priority 255, cleared",
+                at: origin["nopreempt"] ?? statement.location)
+            preempt = true
         }
         if !preempt && initialState == .master {
             diagnostics.warning(
@@ -118,14 +129,18 @@ extension VRRPInstance {
 
     private mutating func readAuthentication(_ s: Statement, _ d: inout Diagnostics) {
         var type: Authentication.AuthType?
+        var sawType = false
         var password: String?
         var origin = Origin(s.location)
         readBlock(s.requireBlock(&d), of: "authentication", origin: &origin, &d) { s, d in
             switch s.name {
             case "auth_type":
+                sawType = true
                 guard let word = s.single(&d, expected: "PASS or AH") else { break }
                 type = Authentication.AuthType(rawValue: word.text.uppercased())
-                if type == nil { d.error("unknown authentication type '\(word.text)', expected PASS or AH", at: word.location) }
+                if type == nil {
+                    d.error("unknown authentication type '\(word.text)', expected PASS or AH", at: word.location)
+                }
             case "auth_pass":
                 guard let word = s.single(&d, expected: "a password") else { break }
                 password = String(word.text.prefix(8))
@@ -135,7 +150,7 @@ extension VRRPInstance {
             return true
         }
         guard let type else {
-            d.error("authentication block has no valid 'auth_type'", at: s.location)
+            if !sawType { d.error("authentication block has no 'auth_type'", at: s.location) }
             return
         }
         authentication = Authentication(type: type, password: password)

@@ -1,5 +1,7 @@
 /// `vrrp_script NAME { ... }`: a check run every `interval` seconds whose exit code moves the
 /// priority of the instances and sync groups that track it, or puts them in FAULT.
+/// Like keepalived, a script block without `script` is dropped with a warning (a conditional
+/// `@id script ...` line may leave it empty on other hosts).
 public struct VRRPScript: Hashable, Sendable, Codable, ConfigRenderable {
     public var name: String
     /// `script`: the command line to execute.
@@ -69,7 +71,7 @@ public struct VRRPScript: Hashable, Sendable, Codable, ConfigRenderable {
         }
         self.origin = origin
         guard let script, !script.isEmpty else {
-            diagnostics.error("vrrp_script \(name.text) has no 'script'", at: statement.location)
+            diagnostics.warning("no script set for vrrp_script \(name.text), removed", at: statement.location)
             return nil
         }
         self.script = script

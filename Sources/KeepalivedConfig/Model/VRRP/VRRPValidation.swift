@@ -24,7 +24,7 @@ extension KeepalivedConfiguration {
                         "virtual router \(member) specified in sync group \(group.name) doesn't exist", at: location)
                 } else if let other = seenMembers[member] {
                     diagnostics.error(
-                        "virtual router \(member) cannot be in sync group \(group.name), it is already in \(other)",
+                        "virtual router \(member) cannot exist in more than one sync group: \(group.name), already in \(other)",
                         at: location)
                 }
                 seenMembers[member] = group.name
@@ -32,7 +32,8 @@ extension KeepalivedConfiguration {
         }
         var seenInstances: Set<String> = []
         for instance in instances where !seenInstances.insert(instance.name).inserted {
-            diagnostics.error("vrrp_instance \(instance.name) is defined twice", at: instance.origin.location ?? Self.nowhere)
+            diagnostics.error(
+                "vrrp instance \(instance.name) already defined", at: instance.origin.location ?? Self.nowhere)
         }
     }
 
@@ -43,7 +44,8 @@ extension KeepalivedConfiguration {
         _ items: [TrackedItem], _ kind: String, _ defined: Set<String>, owner: String, _ diagnostics: inout Diagnostics
     ) {
         for item in items where !defined.contains(item.name) {
-            diagnostics.warning("(\(owner)) \(kind) \(item.name) not found, ignoring", at: item.origin.location ?? nowhere)
+            diagnostics.warning(
+                "(\(owner)) \(kind) \(item.name) not found, ignoring", at: item.origin.location ?? nowhere)
         }
     }
 }
@@ -54,18 +56,21 @@ extension VRRPInstance {
         let location = origin.location ?? KeepalivedConfiguration.nowhere
         let versionSet = origin.keywords["version"] != nil
         if !versionSet { version = global.vrrpVersion ?? 2 }
-        let families = Set(virtualAddresses.map(\.address.address.family))
-        if families.count > 1 {
+        if let family = virtualAddresses.first?.address.address.family,
+            let stranger = virtualAddresses.first(where: { $0.address.address.family != family })
+        {
             diagnostics.error(
-                "(\(name)) virtual_ipaddress mixes IPv4 and IPv6; put the other family in virtual_ipaddress_excluded",
-                at: origin["virtual_ipaddress"] ?? location)
+                "(\(name)) address family must match VRRP instance [\(stranger.address.address)]; "
+                    + "put it in virtual_ipaddress_excluded",
+                at: stranger.origin.location ?? location)
         }
         if isIPv6 && version == 2 {
             let strict = strictMode ?? global.vrrpStrict
             if strict && versionSet {
                 diagnostics.error("(\(name)) cannot use IPv6 with VRRP version 2", at: origin["version"] ?? location)
             } else if versionSet {
-                diagnostics.warning("(\(name)) cannot use IPv6 with VRRP version 2; using version 3", at: origin["version"] ?? location)
+                diagnostics.warning(
+                    "(\(name)) cannot use IPv6 with VRRP version 2; using version 3", at: origin["version"] ?? location)
             }
             version = 3
         }

@@ -91,7 +91,8 @@ public struct VirtualAddress: Hashable, Sendable, Codable, ConfigRenderable {
             case "preferred_lft":
                 guard let word = value(option, &diagnostics) else { return nil }
                 guard word.text == "forever" || UInt32(word.text) != nil else {
-                    diagnostics.error("'preferred_lft' expects seconds or 'forever', got '\(word.text)'", at: word.location)
+                    diagnostics.error(
+                        "'preferred_lft' expects seconds or 'forever', got '\(word.text)'", at: word.location)
                     return nil
                 }
                 preferredLifetime = word.text

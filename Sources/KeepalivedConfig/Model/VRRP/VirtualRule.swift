@@ -52,7 +52,8 @@ public struct VirtualRule: Hashable, Sendable, Codable, ConfigRenderable {
             guard let word = value(option, &diagnostics) else { return nil }
             if word.text == "all" { return .some(nil) }
             guard let prefix = IPPrefix(word.text) else {
-                diagnostics.warning("invalid rule \(option.text) address '\(word.text)', rule skipped", at: word.location)
+                diagnostics.warning(
+                    "invalid rule \(option.text) address '\(word.text)', rule skipped", at: word.location)
                 return nil
             }
             return prefix
