@@ -68,3 +68,9 @@ final class ScratchDirectory {
         return full
     }
 }
+
+enum FileManagerShim {
+    static func contents(of directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory)
+    }
+}
