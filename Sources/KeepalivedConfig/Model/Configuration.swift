@@ -59,7 +59,7 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
 
     /// Top-level keywords of keepalived 2.2 kept as written rather than typed.
     static let rawSections: Set<String> = [
-        "linkbeat_interfaces", "interface_up_down_delays", "track_group", "vrrp_track_process", "track_process",
+        "linkbeat_interfaces", "interface_up_down_delays", "track_group", "vrrp_track_process",
         "garp_group", "bfd_instance", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
         "use_pid_dir", "linkbeat_use_polling", "child_wait_time",
     ]

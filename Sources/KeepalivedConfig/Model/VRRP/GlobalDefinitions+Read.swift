@@ -1,10 +1,9 @@
 extension GlobalDefinitions {
     /// global_defs keywords of keepalived 2.2 that are kept as written rather than typed.
     static let rawKeywords: Set<String> = [
-        "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
-        "linkbeat_use_polling", "child_wait_time", "tmp_config_directory", "config_save_dir", "process_names",
+        "tmp_config_directory", "config_save_dir", "process_names",
         "process_name", "vrrp_process_name", "checker_process_name", "bfd_process_name", "checker_log_all_failures",
-        "lvs_flush_on_stop", "vrrp_garp_extra_if", "vrrp_garp_extra_if_vmac", "nftables", "nftables_priority",
+        "lvs_flush_on_stop", "vrrp_garp_extra_if", "nftables", "nftables_priority",
         "nftables_counters", "nftables_ifindex", "nftables_ipvs", "nftables_ipvs_priority",
         "nftables_ipvs_start_fwmark", "vrrp_ipsets", "disable_local_igmp", "min_auto_priority_delay",
         "vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap", "checker_no_swap", "bfd_no_swap",
@@ -18,7 +17,6 @@ extension GlobalDefinitions {
         "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "rs_init_notifies", "no_checker_emails", "umask",
         "log_unknown_vrids", "vmac_prefix", "vmac_addr_prefix", "random_seed", "reload_check_config",
         "include_check", "reload_time_file", "reload_repeat", "reload_file", "data_use_instance",
-        "lvs_sync_daemon_interface", "vrrp_garp_lower_prio_repeat_interval", "checker_process_priority",
     ]
 
     mutating func read(_ block: [Statement], _ diagnostics: inout Diagnostics) {

@@ -2,8 +2,7 @@ extension VRRPInstance {
     /// Keywords keepalived 2.2 knows in a vrrp_instance that this model keeps as written.
     static let rawKeywords: Set<String> = [
         "vrf", "use_vmac_addr", "use_ipvlan", "track_src_ip", "unicast_fault_no_peer", "old_unicast_checksum",
-        "garp_extra_if", "garp_extra_if_vmac", "track_process", "track_bfd", "linkbeat_use_polling",
-        "no_accept_mode",
+        "garp_extra_if", "track_process", "track_bfd", "linkbeat_use_polling",
     ]
 
     static let counts = 0...Int(Int32.max)
