@@ -74,4 +74,18 @@ struct SyntaxLexerTests {
         #expect(try SyntaxTest.read("").statements.isEmpty)
         #expect(try SyntaxTest.read("# nothing\n\n   \n! here").statements.isEmpty)
     }
+
+    @Test func theWritersQuotingReadsBackAsTheSameWord() throws {
+        let words = [
+            "plain", "", "two words", "{", "a}b", "x#y", "bang!", "tab\tin", "$HOME/x", "${X}", "@main", "~SEQ(i,1,2)",
+            "back\\slash", "10.0.0.1/24",
+        ]
+        for word in words {
+            let text = "k " + ConfigWriter.quoted(word) + "\n"
+            let statement = try #require(try SyntaxTest.read(text).statements.first, "\(text)")
+            #expect(statement.arguments.map(\.text) == [word], "\(text)")
+        }
+        // keepalived cannot hold a double quote in a word: the writer turns it into a single quote.
+        #expect(ConfigWriter.quoted(#"say "hi""#) == #""say 'hi'""#)
+    }
 }

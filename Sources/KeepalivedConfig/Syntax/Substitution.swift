@@ -22,6 +22,9 @@ struct Substitution {
     private let parameters: Parameters
     private let directory: String
     private let source: SourceLine
+    /// The source line's column map, kept apart so the per-byte loop touches no struct copies.
+    private let sourceColumns: [Int32]?
+    private let sourceLineStart: Int
     private var output: [UInt8] = []
     private var columns: [Int32] = []
     private var finishedLines: [([UInt8], [Int32])] = []
@@ -34,6 +37,8 @@ struct Substitution {
         self.parameters = parameters
         self.directory = directory
         self.source = source
+        sourceColumns = source.columns
+        sourceLineStart = source.lineStart
         output.reserveCapacity(source.range.count + 32)
         columns.reserveCapacity(source.range.count + 32)
     }
@@ -64,7 +69,7 @@ struct Substitution {
         let end = range.upperBound
         while i < end, !failed {
             let byte = bytes[i]
-            let column = fixedColumn ?? Int32(source.column(at: i))
+            let column = fixedColumn ?? sourceColumn(i)
             if byte == Byte.quote { quoted.toggle() }
             guard byte == Byte.dollar, i + 1 < end, let use = parameterUse(bytes, at: i, end: end) else {
                 append(byte, column)
@@ -80,7 +85,7 @@ struct Substitution {
                     diagnostics.append(
                         Diagnostic(.warning, at: location, "parameter '\(use.name)' is not defined; '${\(use.name)}' is kept as written"))
                 }
-                for j in i..<use.end { append(bytes[j], fixedColumn ?? Int32(source.column(at: j))) }
+                for j in i..<use.end { append(bytes[j], fixedColumn ?? sourceColumn(j)) }
             } else {
                 changed = true
                 diagnostics.append(
@@ -115,6 +120,13 @@ struct Substitution {
             diagnostics.append(Diagnostic(.error, at: location, "parameter substitution makes a line longer than 1 MiB"))
             failed = true
         }
+    }
+
+    @inline(__always)
+    private func sourceColumn(_ index: Int) -> Int32 {
+        let offset = index - sourceLineStart
+        if let sourceColumns { return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1 }
+        return Int32(truncatingIfNeeded: offset + 1)
     }
 
     @inline(__always)
