@@ -5,7 +5,8 @@ import Testing
 @Suite("Syntax: errors and robustness")
 struct SyntaxErrorTests {
     @Test func anUnclosedBlockIsOneErrorAtItsBrace() {
-        let errors = SyntaxTest.errors("global_defs {\n}\nvrrp_instance VI_1 {\n  state MASTER\n  vips {\n  }\n", file: "e.conf")
+        let errors = SyntaxTest.errors(
+            "global_defs {\n}\nvrrp_instance VI_1 {\n  state MASTER\n  vips {\n  }\n", file: "e.conf")
         #expect(errors.count == 1)
         #expect(errors.first?.location.description == "e.conf:3:20")
         #expect(errors.first?.message.contains("'vrrp_instance' is never closed") == true)
@@ -67,7 +68,8 @@ struct SyntaxErrorTests {
             var bytes: [UInt8] = []
             for _ in 0..<length {
                 let pick = generator.next()
-                bytes.append(pick % 4 == 0 ? UInt8(truncatingIfNeeded: pick >> 8) : alphabet[Int(pick >> 16) % alphabet.count])
+                bytes.append(
+                    pick % 4 == 0 ? UInt8(truncatingIfNeeded: pick >> 8) : alphabet[Int(pick >> 16) % alphabet.count])
             }
             let text = String(decoding: bytes, as: UTF8.self)
             // Either it reads or it is refused with located errors; it never traps or hangs.

@@ -22,7 +22,8 @@ struct SyntaxIncludeTests {
         let parsed = try SyntaxReader(configID: "n").read(file: main)
         #expect(
             SyntaxTest.shape(parsed.statements)
-                == "global_defs { router_id r1; enable_script_security }; vrrp_instance A { state MASTER }; vrrp_instance B {}; last")
+                == "global_defs { router_id r1; enable_script_security }; vrrp_instance A { state MASTER }; vrrp_instance B {}; last"
+        )
         let words = SyntaxTest.words(parsed.statements)
         let security = try #require(words.first { $0.text == "enable_script_security" })
         #expect(security.location.description == scratch.path + "/conf.d/sub/more.conf:1:3")
@@ -71,13 +72,16 @@ struct SyntaxIncludeTests {
         let scratch = try ScratchDirectory()
         try scratch.write("vip.conf", "10.0.0.1\n")
         let main = try scratch.write("main.conf", "a {\ninclude vip.conf\n}\nb {\ninclude vip.conf\n}\n")
-        #expect(SyntaxTest.shape(try SyntaxReader(configID: "n").read(file: main).statements) == "a { 10.0.0.1 }; b { 10.0.0.1 }")
+        #expect(
+            SyntaxTest.shape(try SyntaxReader(configID: "n").read(file: main).statements)
+                == "a { 10.0.0.1 }; b { 10.0.0.1 }")
     }
 
     @Test func includeAfterAConditionalOrFromAParameter() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("part.conf", "part\n")
-        let main = try scratch.write("main.conf", "@n include part.conf\n@other include part.conf\n$INC=include part.conf\n$INC\n")
+        let main = try scratch.write(
+            "main.conf", "@n include part.conf\n@other include part.conf\n$INC=include part.conf\n$INC\n")
         #expect(SyntaxTest.shape(try SyntaxReader(configID: "n").read(file: main).statements) == "part; part")
     }
 

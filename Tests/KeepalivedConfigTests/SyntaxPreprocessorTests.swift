@@ -17,7 +17,8 @@ struct SyntaxPreprocessorTests {
             k4 ${BASE}.100/32
             k5 $PRIO:
             """
-        #expect(try SyntaxTest.shape(text) == "k1 150; k2 eth0.5 preeth0; k3 10.2.0.100/32; k4 10.2.10.100/32; k5 $PRIO:")
+        #expect(
+            try SyntaxTest.shape(text) == "k1 150; k2 eth0.5 preeth0; k3 10.2.0.100/32; k4 10.2.10.100/32; k5 $PRIO:")
     }
 
     @Test func predefinedParameters() throws {
@@ -68,10 +69,11 @@ struct SyntaxPreprocessorTests {
         let text = "$ADDR=10.0.0.1 dev eth0\n$M= \\\n  one a \\\n  two b\nvip   $ADDR\n  $M\n"
         let words = SyntaxTest.words(try SyntaxTest.read(text, file: "m.conf").statements)
         #expect(words.map(\.text) == ["vip", "10.0.0.1", "dev", "eth0", "one", "a", "two", "b"])
-        #expect(words.map(\.location.description) == [
-            "m.conf:5:1", "m.conf:5:7", "m.conf:5:7", "m.conf:5:7",
-            "m.conf:6:3", "m.conf:6:3", "m.conf:6:3", "m.conf:6:3",
-        ])
+        #expect(
+            words.map(\.location.description) == [
+                "m.conf:5:1", "m.conf:5:7", "m.conf:5:7", "m.conf:5:7",
+                "m.conf:6:3", "m.conf:6:3", "m.conf:6:3", "m.conf:6:3",
+            ])
     }
 
     @Test func undefinedParameterOutsideQuotesIsAnError() throws {
@@ -149,7 +151,9 @@ struct SyntaxPreprocessorTests {
         let parsed = try SyntaxTest.read(text, file: "s.conf")
         #expect(SyntaxTest.shape(parsed.statements) == "vips { 10.0.0.1 dev eth1; 10.0.0.2 dev eth2 }")
         let words = SyntaxTest.words(parsed.statements).dropFirst()
-        #expect(words.map(\.location.description) == Array(repeating: ["s.conf:2:15", "s.conf:2:25", "s.conf:2:29"], count: 2).flatMap { $0 })
+        #expect(
+            words.map(\.location.description)
+                == Array(repeating: ["s.conf:2:15", "s.conf:2:25", "s.conf:2:29"], count: 2).flatMap { $0 })
     }
 
     @Test func invalidRepetitionsAreErrors() throws {

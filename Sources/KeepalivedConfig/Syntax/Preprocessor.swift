@@ -14,7 +14,7 @@ struct Preprocessor {
 
     static let maximumIncludeDepth = 32
     static let maximumExpansionDepth = 64
-    static let maximumExpandedLines = 50_000_000
+    static let maximumExpandedLines = 20_000_000
 
     private(set) var builder = TreeBuilder()
     var diagnostics: [Diagnostic] = []
@@ -158,7 +158,9 @@ struct Preprocessor {
         }
         if !substituted, line.bytes[i..<end].contains(Byte.dollar) {
             let directory = context.absoluteDirectory
-            switch Substitution.apply(to: line.dropping(to: i), parameters: parameters, directory: directory, &diagnostics) {
+            switch Substitution.apply(
+                to: line.dropping(to: i), parameters: parameters, directory: directory, &diagnostics)
+            {
             case .unchanged:
                 break
             case .line(let expanded):
@@ -228,7 +230,8 @@ struct Preprocessor {
         switch SourceFiles.glob(resolved) {
         case .success(let found): matches = found
         case .failure(.failed(let reason)):
-            diagnostics.append(Diagnostic(.error, at: location, "cannot expand include pattern '\(pattern)': \(reason)"))
+            diagnostics.append(
+                Diagnostic(.error, at: location, "cannot expand include pattern '\(pattern)': \(reason)"))
             return
         }
         if matches.isEmpty {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The file system as the configuration reader needs it: whole files as bytes, glob(3) with csh
@@ -45,9 +45,9 @@ enum SourceFiles {
         var matches = glob_t()
         defer { globfree(&matches) }
         #if canImport(Glibc)
-        let status = Glibc.glob(pattern, GLOB_BRACE, nil, &matches)
+            let status = Glibc.glob(pattern, GLOB_BRACE, nil, &matches)
         #else
-        let status = Darwin.glob(pattern, GLOB_BRACE, nil, &matches)
+            let status = Darwin.glob(pattern, GLOB_BRACE, nil, &matches)
         #endif
         switch status {
         case 0:

@@ -22,8 +22,6 @@ struct SourceLine {
         self.line = line
     }
 
-    var isEmpty: Bool { range.isEmpty }
-
     /// The column of the byte at `index`; past the end, one more than the last byte's.
     func column(at index: Int) -> Int {
         let offset = index - lineStart

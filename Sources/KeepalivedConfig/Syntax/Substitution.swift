@@ -83,22 +83,30 @@ struct Substitution {
             } else if quoted {
                 if use.braced {
                     diagnostics.append(
-                        Diagnostic(.warning, at: location, "parameter '\(use.name)' is not defined; '${\(use.name)}' is kept as written"))
+                        Diagnostic(
+                            .warning, at: location,
+                            "parameter '\(use.name)' is not defined; '${\(use.name)}' is kept as written"))
                 }
                 for j in i..<use.end { append(bytes[j], fixedColumn ?? sourceColumn(j)) }
             } else {
                 changed = true
                 diagnostics.append(
-                    Diagnostic(.error, at: location, "undefined parameter '\(use.name)': expected a '$\(use.name)=value' definition before this use"))
+                    Diagnostic(
+                        .error, at: location,
+                        "undefined parameter '\(use.name)': expected a '$\(use.name)=value' definition before this use")
+                )
             }
             i = use.end
         }
     }
 
-    private mutating func expand(_ lines: [[UInt8]], name: String, column: Int32, at location: SourceLocation, depth: Int) {
+    private mutating func expand(
+        _ lines: [[UInt8]], name: String, column: Int32, at location: SourceLocation, depth: Int
+    ) {
         guard depth < Self.maximumDepth else {
             diagnostics.append(
-                Diagnostic(.error, at: location, "parameter '\(name)' expands too deeply: is it defined in terms of itself?"))
+                Diagnostic(
+                    .error, at: location, "parameter '\(name)' expands too deeply: is it defined in terms of itself?"))
             failed = true
             return
         }
@@ -117,7 +125,8 @@ struct Substitution {
             }
         }
         if output.count > Self.maximumLength {
-            diagnostics.append(Diagnostic(.error, at: location, "parameter substitution makes a line longer than 1 MiB"))
+            diagnostics.append(
+                Diagnostic(.error, at: location, "parameter substitution makes a line longer than 1 MiB"))
             failed = true
         }
     }
@@ -125,7 +134,9 @@ struct Substitution {
     @inline(__always)
     private func sourceColumn(_ index: Int) -> Int32 {
         let offset = index - sourceLineStart
-        if let sourceColumns { return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1 }
+        if let sourceColumns {
+            return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1
+        }
         return Int32(truncatingIfNeeded: offset + 1)
     }
 

@@ -66,7 +66,9 @@ struct TreeBuilder {
             let name = frame.owner.map { "'\($0.keyword.text)'" } ?? "this"
             if let opening = frame.opening {
                 diagnostics.append(
-                    Diagnostic(.error, at: opening, "the block of \(name) is never closed: expected '}' before the end of the configuration"))
+                    Diagnostic(
+                        .error, at: opening,
+                        "the block of \(name) is never closed: expected '}' before the end of the configuration"))
             }
             if var owner = frame.owner {
                 owner.block = frame.statements
