@@ -51,6 +51,10 @@ struct LVSErrorTests {
             "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        UDP_CHECK {\n            payload 12zz\n        }\n    }\n}",
             "test.conf:4:21", "payload"
         ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        FILE_CHECK {\n            track_file nope\n        }\n    }\n}",
+            "test.conf:4:13", "track_file nope"
+        ),
     ]
 
     /// keepalived's ranges for timers, retries and ports, each refused at the value.

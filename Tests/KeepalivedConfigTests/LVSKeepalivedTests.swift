@@ -37,13 +37,13 @@ struct LVSKeepalivedTests {
         var lvs = KeepalivedConfiguration()
         lvs.virtualServerGroups = configuration.virtualServerGroups
         lvs.virtualServers = configuration.virtualServers
+        lvs.trackFiles = configuration.trackFiles
         return lvs.rendered
     }
 
     @Test func richConfig() throws {
         let printed = Self.lvsText(LVSText.model(richLVSConfig))
-        let (status, complaints) = try Self.keepalivedCheck(
-            "vrrp_track_file weight_file {\n    file /tmp/weight\n}\n" + printed)
+        let (status, complaints) = try Self.keepalivedCheck(printed)
         #expect(status == 0)
         #expect(complaints == [])
     }

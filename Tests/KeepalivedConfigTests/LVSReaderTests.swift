@@ -6,6 +6,9 @@ import Testing
 /// A configuration using every LVS keyword the model knows. keepalived 2.2.7 (`keepalived -t`)
 /// accepts it with one warning, for the deprecated `nb_get_retry`.
 let richLVSConfig = """
+    vrrp_track_file weight_file {
+        file /tmp/weight
+    }
     virtual_server_group WEB {
         10.0.0.1 80
         10.0.0.2-20 8080
@@ -333,6 +336,9 @@ struct LVSReaderTests {
 
     @Test func newerKeywords() throws {
         let text = """
+            track_file state {
+                file /tmp/state
+            }
             virtual_server 10.0.0.1 443 {
                 real_server 10.0.0.2 443 {
                     SSL_GET {

@@ -13,12 +13,29 @@ extension KeepalivedConfiguration {
             }
             groups[group.name] = group
         }
+        validateFileCheckReferences(&diagnostics)
         for server in virtualServers {
             guard case .group(let name) = server.service else { continue }
             if groups[name] == nil {
                 diagnostics.error(
                     "virtual_server group \(name): no virtual_server_group \(name) is defined",
                     at: server.origin["group"] ?? SourceLocation(file: "", line: 0, column: 0))
+            }
+        }
+    }
+
+    /// Every FILE_CHECK must follow a `track_file` (or `vrrp_track_file`) block that exists;
+    /// keepalived reports "track_file NAME not found" and drops the checker.
+    func validateFileCheckReferences(_ diagnostics: inout Diagnostics) {
+        let trackFileNames = Set(trackFiles.map(\.name))
+        for server in virtualServers {
+            for real in server.realServers {
+                for case .file(let check) in real.checkers where !trackFileNames.contains(check.trackFile) {
+                    diagnostics.error(
+                        "FILE_CHECK: track_file \(check.trackFile) is not defined",
+                        at: check.origin["track_file"] ?? real.origin.location
+                            ?? SourceLocation(file: "", line: 0, column: 0))
+                }
             }
         }
     }

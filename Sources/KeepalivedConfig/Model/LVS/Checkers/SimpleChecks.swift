@@ -183,7 +183,7 @@ public struct FileCheck: Hashable, Sendable, Codable {
         var name: String?
         readBlock(statement.requireBlock(&diagnostics), of: "FILE_CHECK", origin: &origin, &diagnostics) { s, d in
             switch s.name {
-            case "track_file", "file": name = s.string(&d) ?? name
+            case "track_file": name = s.string(&d) ?? name
             case "dynamic": check.dynamic = s.boolean(&d) ?? check.dynamic
             case "weight":
                 check.weight = s.integer(in: -Int(Int32.max)...Int(Int32.max), &d) ?? check.weight
