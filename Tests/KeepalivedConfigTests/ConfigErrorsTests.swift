@@ -179,4 +179,16 @@ import Testing
         Self.expectOneError(
             "global_defs {\n    vrrp_mcast_group4 ff02::12\n}", line: 2, column: 23, "expects an IPv4 address")
     }
+
+    @Test func unicastPeerOfTheOtherFamily() {
+        Self.expectOneError(
+            Self.instance("    unicast_peer {\n        2001:db8::2\n    }"), line: 6, column: 9,
+            "unicast peer 2001:db8::2 must be of the same family as the instance (inet)")
+    }
+
+    @Test func duplicateInstanceName() {
+        Self.expectOneError(
+            Self.instance("") + "\n" + Self.instance("", vrid: "52"), line: 7, column: 1,
+            "vrrp instance VI_1 already defined")
+    }
 }

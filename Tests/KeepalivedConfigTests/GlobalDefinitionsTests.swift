@@ -9,9 +9,9 @@ import Testing
         #expect(global.routerID == "edge 1")
         #expect(global.notificationEmails == ["ops@example.com", "noc@example.com"])
         #expect(global.smtpServer == .init(host: "192.0.2.25", port: 2525))
-        #expect(global.scriptUser == ScriptUser(user: "keepalived_script", group: "keepalived"))
+        #expect(global.scriptUser == ScriptUser(user: "nobody", group: "nogroup"))
         #expect(
-            global.startupScript == NotifyCommand(command: "/usr/local/sbin/fw-up --quiet", runAs: .init(user: "root")))
+            global.startupScript == NotifyCommand(command: "/bin/echo firewall up", runAs: .init(user: "root")))
         #expect(global.dynamicInterfaces == .allowInterfaceChanges)
         #expect(global.vrrpMulticastGroup4 == IPAddress("224.0.0.19"))
         #expect(global.vrrpVersion == 3)

@@ -33,22 +33,29 @@ import Testing
         try Self.expectRoundTrip(loaded.configuration, from: "rich.conf")
     }
 
-    /// The rich configuration really sets what it claims, so the round trip covers every field.
-    @Test func richConfigurationSetsEveryInstanceField() throws {
+    /// The rich configuration really sets what it claims, so the round trip covers every field:
+    /// each property of an instance is set in at least one instance, each global one is set.
+    @Test func richConfigurationSetsEveryField() throws {
         let configuration = try VRRPModelText.model(RichConfiguration.text)
-        let instance = try #require(configuration.instances.first { $0.name == "VI_RICH" })
-        let mirror = Mirror(reflecting: instance)
-        #expect(!instance.preempt)
-        for child in mirror.children {
-            guard let label = child.label, label != "origin", label != "preempt" else { continue }
-            let description = String(describing: child.value)
-            #expect(description != "nil" && description != "[]" && description != "false", "\(label) is not set")
+        let unset = { (value: Any) in ["nil", "[]", "false"].contains(String(describing: value)) }
+        var instanceFields: [String: Bool] = [:]
+        for instance in configuration.instances {
+            for child in Mirror(reflecting: instance).children {
+                guard let label = child.label else { continue }
+                instanceFields[label, default: false] = instanceFields[label, default: false] || !unset(child.value)
+            }
         }
-        let global = Mirror(reflecting: configuration.globalDefinitions)
-        for child in global.children {
+        #expect(configuration.instances.contains { !$0.preempt })
+        let unsetFields = instanceFields.filter { !$0.value && $0.key != "preempt" && $0.key != "origin" }.keys
+        #expect(unsetFields.isEmpty, "instance fields never set: \(unsetFields.sorted())")
+        for child in Mirror(reflecting: configuration.globalDefinitions).children {
             guard let label = child.label, label != "origin" else { continue }
-            let description = String(describing: child.value)
-            #expect(description != "nil" && description != "[]" && description != "false", "global \(label) is not set")
+            #expect(!unset(child.value), "global \(label) is not set")
+        }
+        let group = try #require(configuration.syncGroups.first)
+        for child in Mirror(reflecting: group).children {
+            guard let label = child.label, label != "origin" else { continue }
+            #expect(!unset(child.value), "sync group \(label) is not set")
         }
     }
 
@@ -83,10 +90,10 @@ enum RichConfiguration {
             smtp_alert_checker off
             no_email_faults
             enable_script_security
-            script_user keepalived_script keepalived
-            startup_script "/usr/local/sbin/fw-up --quiet" root
+            script_user nobody nogroup
+            startup_script "/bin/echo firewall up" root
             startup_script_timeout 15
-            shutdown_script /usr/local/sbin/fw-down
+            shutdown_script /bin/true
             shutdown_script_timeout 20
             default_interface eth1
             dynamic_interfaces allow_if_changes
@@ -171,7 +178,6 @@ enum RichConfiguration {
             notify_backup /usr/local/bin/backup.sh keepalived_script
             notify_fault /usr/local/bin/fault.sh
             notify_stop /usr/local/bin/stop.sh
-            notify_deleted
             notify /usr/local/bin/any.sh
             smtp_alert off
             notify_priority_changes true
@@ -196,7 +202,6 @@ enum RichConfiguration {
             interface eth0
             use_vmac vrrp.42 02:00:5e:00:01
             vmac_xmit_base
-            native_ipv6
             dont_track_primary
             track_interface {
                 eth1
@@ -274,6 +279,7 @@ enum RichConfiguration {
 
         vrrp_instance VI_6 {
             interface eth0
+            native_ipv6
             virtual_router_id 60
             virtual_ipaddress {
                 fe80::60/64

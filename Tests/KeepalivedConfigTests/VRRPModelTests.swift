@@ -206,4 +206,21 @@ extension VRRPModelTests {
                 "no script set for vrrp_script chk, removed", "(VI_1) track script chk not found, ignoring",
             ])
     }
+
+    /// keepalived 2.2.7 knows notify_deleted in an instance but not in a sync group.
+    @Test func notifyDeletedInSyncGroupIsUnknown() throws {
+        let text = "vrrp_sync_group G {\n    group {\n        VI_1\n    }\n    notify_deleted\n}\n" + Self.minimal
+        let loaded = try VRRPModelText.load(text)
+        #expect(loaded.warnings.map(\.message) == ["unknown keyword 'notify_deleted' in vrrp_sync_group, ignored"])
+        #expect(loaded.configuration.syncGroups.first?.notify.deleted == nil)
+    }
+
+    @Test func decimalsPrintWithoutExponent() {
+        #expect(0.000001.formatted == "0.000001")
+        #expect(0.000015.formatted == "0.000015")
+        #expect(2.5e-5.formatted == "0.000025")
+        #expect(0.25.formatted == "0.25")
+        #expect(5.0.formatted == "5")
+        #expect((-0.0000012).formatted == "-0.0000012")
+    }
 }

@@ -36,6 +36,8 @@ public struct SyncGroup: Hashable, Sendable, Codable, ConfigRenderable {
         origin = Origin()
     }
 
+    static let instanceOnlyNotifies: Set<String> = ["notify_deleted", "notify_master_rx_lower_pri"]
+
     /// The Origin key under which a member name's location is kept.
     static func memberKey(_ name: String) -> String { "group/\(name)" }
 
@@ -45,7 +47,8 @@ public struct SyncGroup: Hashable, Sendable, Codable, ConfigRenderable {
         var origin = Origin(statement.location)
         var memberLocations: [String: SourceLocation] = [:]
         readBlock(statement.requireBlock(&diagnostics), of: "vrrp_sync_group", origin: &origin, &diagnostics) { s, d in
-            if notify.read(s, &d) { return true }
+            // keepalived 2.2.7 knows neither notify_deleted nor notify_master_rx_lower_pri here.
+            if !Self.instanceOnlyNotifies.contains(s.name), notify.read(s, &d) { return true }
             switch s.name {
             case "group":
                 let words = s.listWords(&d)

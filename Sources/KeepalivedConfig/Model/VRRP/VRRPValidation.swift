@@ -74,6 +74,7 @@ extension VRRPInstance {
             }
             version = 3
         }
+        checkAddressFamilies(&diagnostics)
         let advertLocation = origin["advert_int"] ?? location
         if version == 2 && advertInterval != advertInterval.rounded() {
             diagnostics.error(
@@ -87,5 +88,21 @@ extension VRRPInstance {
                     at: advertLocation)
             }
         }
+    }
+
+    /// keepalived: the source address, unicast peers and multicast group "MUST be of the same
+    /// family" as the instance, which its VIPs (or native_ipv6) decide.
+    private func checkAddressFamilies(_ diagnostics: inout Diagnostics) {
+        guard nativeIPv6 || !virtualAddresses.isEmpty else { return }
+        let family: IPAddress.Family = isIPv6 ? .inet6 : .inet
+        func check(_ address: IPAddress?, _ what: String, at location: SourceLocation?) {
+            guard let address, address.family != family else { return }
+            diagnostics.error(
+                "(\(name)) \(what) \(address) must be of the same family as the instance (\(family.rawValue))",
+                at: location ?? origin.location ?? KeepalivedConfiguration.nowhere)
+        }
+        check(sourceAddress, "source address", at: origin.keywords["unicast_src_ip"] ?? origin.keywords["mcast_src_ip"])
+        check(multicastGroup, "multicast group", at: origin.keywords["mcast_dst_ip"])
+        for peer in unicastPeers { check(peer.address, "unicast peer", at: peer.origin.location) }
     }
 }
