@@ -90,4 +90,15 @@ struct SyntaxIncludeTests {
         #expect(throws: ConfigError.self) { try SyntaxReader().read(file: scratch.path + "/absent.conf") }
         #expect(throws: ConfigError.self) { try SyntaxReader().read(file: scratch.path) }
     }
+
+    @Test func parametersCrossFilesAndPointAtTheirUseInTheIncludedFile() throws {
+        let scratch = try ScratchDirectory()
+        let main = try scratch.write("main.conf", "$VIP=10.0.0.9/24 dev eth1\ninclude part.conf\nafter $DEF\n")
+        try scratch.write("part.conf", "vips {\n    $VIP\n}\n$DEF=from_part\n")
+        let parsed = try SyntaxReader(configID: "n").read(file: main)
+        #expect(SyntaxTest.shape(parsed.statements) == "vips { 10.0.0.9/24 dev eth1 }; after from_part")
+        let words = SyntaxTest.words(parsed.statements)
+        #expect(words[1...3].map(\.location.description) == Array(repeating: scratch.path + "/part.conf:2:5", count: 3))
+        #expect(words[5].location.description == main + ":3:7")
+    }
 }

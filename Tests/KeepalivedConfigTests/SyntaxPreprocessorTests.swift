@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KeepalivedConfig
@@ -164,5 +165,27 @@ struct SyntaxPreprocessorTests {
         }
         // Not at the start of a line, or not one of the three forms: just words.
         #expect(try SyntaxTest.shape("x ~SEQ(y,1,2) y\n~BAD(v,1) b") == "x ~SEQ(y,1,2) y; ~BAD(v,1) b")
+    }
+
+    @Test func aRepetitionDoesNotRepeatTheBlockOnTheFollowingLines() {
+        // keepalived repeats only the rest of the line: `k1 {` and `k2 {` open two blocks and the
+        // single `}` closes one of them.
+        let errors = SyntaxTest.errors("~SEQ(i,1,2) k$i {\n  x\n}\n", file: "b.conf")
+        #expect(errors.count == 1)
+        #expect(errors.first?.location.description == "b.conf:1:17")
+        #expect(errors.first?.message.contains("'k1' is never closed") == true)
+    }
+
+    @Test func withoutAConfigIDTheShortHostNameSelectsConditionals() throws {
+        let host = ProcessInfo.processInfo.hostName.prefix { $0 != "." }
+        let parsed = try SyntaxReader().read(text: "@\(host) mine\n@^\(host) theirs\n", file: "h.conf")
+        #expect(SyntaxTest.shape(parsed.statements) == "mine")
+    }
+
+    @Test func anUndefinedBracedNameInQuotesIsKeptWithAWarning() throws {
+        let parsed = try SyntaxTest.read("script \"echo ${HOME}\"\n", file: "w.conf")
+        #expect(SyntaxTest.shape(parsed.statements) == #"script "echo ${HOME}""#)
+        #expect(parsed.diagnostics.map(\.severity) == [.warning])
+        #expect(parsed.diagnostics.first?.location.description == "w.conf:1:14")
     }
 }
