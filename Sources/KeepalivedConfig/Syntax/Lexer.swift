@@ -5,38 +5,42 @@
 /// unterminated quote, so the lexer does the same.
 enum Lexer {
     static func lex(_ line: SourceLine, into builder: inout TreeBuilder, _ diagnostics: inout [Diagnostic]) {
-        let bytes = line.bytes
-        let end = line.range.upperBound
-        var i = line.range.lowerBound
-        scan: while i < end {
-            let byte = bytes[i]
-            switch byte {
-            case Byte.space, Byte.tab, Byte.carriageReturn, 0x0B, 0x0C:
-                i += 1
-            case Byte.hash, Byte.bang:
-                break scan
-            case Byte.openBrace:
-                builder.open(at: line.location(at: i), &diagnostics)
-                i += 1
-            case Byte.closeBrace:
-                builder.close(at: line.location(at: i), &diagnostics)
-                i += 1
-            case Byte.quote:
-                var close = i + 1
-                while close < end, bytes[close] != Byte.quote { close += 1 }
-                if close == end {
-                    diagnostics.append(
-                        Diagnostic(
-                            .error, at: line.location(at: i),
-                            "unterminated quoted string: expected a closing '\"' before the end of the line"))
+        line.bytes.withUnsafeBufferPointer { bytes in
+            let end = line.range.upperBound
+            var i = line.range.lowerBound
+            func text(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            scan: while i < end {
+                let byte = bytes[i]
+                switch byte {
+                case Byte.space, Byte.tab, Byte.carriageReturn, 0x0B, 0x0C:
+                    i += 1
+                case Byte.hash, Byte.bang:
+                    break scan
+                case Byte.openBrace:
+                    builder.open(at: line.location(at: i), &diagnostics)
+                    i += 1
+                case Byte.closeBrace:
+                    builder.close(at: line.location(at: i), &diagnostics)
+                    i += 1
+                case Byte.quote:
+                    var close = i + 1
+                    while close < end, bytes[close] != Byte.quote { close += 1 }
+                    if close == end {
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, at: line.location(at: i),
+                                "unterminated quoted string: expected a closing '\"' before the end of the line"))
+                    }
+                    builder.word(Word(text(i + 1..<close), at: line.location(at: i), quoted: true))
+                    i = min(close + 1, end)
+                default:
+                    let start = i
+                    i += 1
+                    while i < end, !endsWord(bytes[i]) { i += 1 }
+                    builder.word(Word(text(start..<i), at: line.location(at: start)))
                 }
-                builder.word(Word(line.text(i + 1..<close), at: line.location(at: i), quoted: true))
-                i = min(close + 1, end)
-            default:
-                let start = i
-                i += 1
-                while i < end, !endsWord(bytes[i]) { i += 1 }
-                builder.word(Word(line.text(start..<i), at: line.location(at: start)))
             }
         }
         builder.endOfLine()
