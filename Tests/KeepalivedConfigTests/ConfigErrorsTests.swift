@@ -191,4 +191,16 @@ import Testing
             Self.instance("") + "\n" + Self.instance("", vrid: "52"), line: 7, column: 1,
             "vrrp instance VI_1 already defined")
     }
+
+    @Test func strictInstanceWithoutVirtualAddress() {
+        Self.expectOneError(
+            "global_defs {\n    vrrp_strict\n}\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n}",
+            line: 4, column: 1, "(VI_1) No VIP specified; at least one is required")
+    }
+
+    @Test func strictIPv6InstanceWhoseFirstAddressIsNotLinkLocal() {
+        Self.expectOneError(
+            "global_defs {\n    vrrp_strict\n}\n" + Self.instance("", vip: "2001:db8::1"), line: 7, column: 25,
+            "the first IPv6 VIP address must be link local")
+    }
 }

@@ -223,4 +223,62 @@ extension VRRPModelTests {
         #expect(5.0.formatted == "5")
         #expect((-0.0000012).formatted == "-0.0000012")
     }
+
+    /// vrrp_strict: what keepalived resets (with a message) is reset, with a warning each.
+    @Test func strictModeResetsWhatKeepalivedResets() throws {
+        let text =
+            "global_defs {\n    vrrp_strict\n}\n"
+            + Self.minimal.replacingOccurrences(
+                of: "interface eth0",
+                with: """
+                    interface eth0
+                        state MASTER
+                        authentication {
+                            auth_type PASS
+                            auth_pass 1234
+                        }
+                        preempt_delay 5
+                        accept
+                        lower_prio_no_advert false
+                        higher_prio_send_advert true
+                    """)
+        let loaded = try VRRPModelText.load(text)
+        let instance = try #require(loaded.configuration.instances.first)
+        #expect(instance.authentication == nil)
+        #expect(instance.preemptDelay == nil)
+        #expect(instance.accept == nil)
+        #expect(instance.lowerPriorityNoAdvert == nil)
+        #expect(instance.higherPrioritySendAdvert == nil)
+        #expect(instance.initialState == .master)
+        #expect(loaded.warnings.map(\.location.line) == [6, 7, 11, 12, 13, 14])
+        #expect(loaded.warnings.first?.message == "(VI_1) State MASTER must match being address owner (priority 255)")
+    }
+
+    /// Without sync_group_tracking_weight keepalived ignores members' tracking weights.
+    @Test func syncGroupMembersTrackingWeightsWarn() throws {
+        let text = """
+            vrrp_script chk {
+                script /bin/true
+                weight 10
+            }
+            vrrp_sync_group G {
+                group {
+                    VI_1
+                }
+            }
+            """ + "\n"
+            + Self.minimal.replacingOccurrences(
+                of: "interface eth0",
+                with:
+                    "interface eth0\n    track_script {\n        chk\n    }\n    track_interface {\n        eth1 weight 0\n    }"
+            )
+        let loaded = try VRRPModelText.load(text)
+        #expect(loaded.warnings.map(\.message) == ["(VI_1) ignoring tracked script chk with weights due to SYNC group"])
+        #expect(loaded.warnings.first?.location.line == 13)
+        let tolerant = try VRRPModelText.load(
+            text.replacingOccurrences(
+                of: "group {\n        VI_1\n    }", with: "group {\n        VI_1\n    }\n    sync_group_tracking_weight"
+            ))
+        #expect(tolerant.warnings.isEmpty)
+    }
 }

@@ -4,6 +4,19 @@ extension KeepalivedConfiguration {
     mutating func validateVRRPReferences(_ diagnostics: inout Diagnostics) {
         for index in instances.indices {
             instances[index].applyDefaults(globalDefinitions, &diagnostics)
+            if instances[index].strictMode ?? globalDefinitions.vrrpStrict {
+                instances[index].applyStrictMode(&diagnostics)
+            } else if instances[index].virtualAddresses.isEmpty {
+                diagnostics.warning(
+                    "(\(instances[index].name)) No VIP specified; at least one is sensible",
+                    at: instances[index].origin.location ?? Self.nowhere)
+            }
+            if instances[index].vmacTransmitBase && instances[index].useVMAC == nil {
+                diagnostics.warning(
+                    "(\(instances[index].name)) vmac_xmit_base is only valid with a vmac, ignored",
+                    at: instances[index].origin["vmac_xmit_base"] ?? Self.nowhere)
+                instances[index].vmacTransmitBase = false
+            }
         }
         let scriptNames = Set(scripts.map(\.name))
         let fileNames = Set(trackFiles.map(\.name))
@@ -11,6 +24,13 @@ extension KeepalivedConfiguration {
         for instance in instances {
             Self.checkTracking(instance.trackScripts, "track script", scriptNames, owner: instance.name, &diagnostics)
             Self.checkTracking(instance.trackFiles, "track file", fileNames, owner: instance.name, &diagnostics)
+        }
+        let scriptsByName = Dictionary(scripts.map { ($0.name, $0) }) { first, _ in first }
+        let filesByName = Dictionary(trackFiles.map { ($0.name, $0) }) { first, _ in first }
+        for group in syncGroups where !group.syncGroupTrackingWeight {
+            for instance in instances where group.members.contains(instance.name) {
+                instance.warnAboutSyncGroupWeights(scripts: scriptsByName, files: filesByName, &diagnostics)
+            }
         }
         var seenMembers: [String: String] = [:]
         for group in syncGroups {
