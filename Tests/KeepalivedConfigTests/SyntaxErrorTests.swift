@@ -60,6 +60,13 @@ struct SyntaxErrorTests {
         return names.filter { $0.hasPrefix("keepalived.conf") }.sorted().map { directory + "/" + $0 }
     }
 
+    @Test func absurdNestingIsRefusedWithoutExhaustingTheStack() {
+        let text = String(repeating: "a {\n", count: 200_000) + String(repeating: "}\n", count: 200_000)
+        let errors = SyntaxTest.errors(text, file: "deep.conf")
+        #expect(errors.count == 1)
+        #expect(errors.first?.location.description == "deep.conf:101:3")
+    }
+
     @Test func seededRandomBytesNeverCrash() {
         var generator = SplitMix64(seed: 0x6b65_6570)
         let alphabet = Array("ab $@~{}\"#!\\\n\t=(),.^01xSEQLST_".utf8) + [0, 0xff, 0xc3]

@@ -25,8 +25,21 @@ struct TreeBuilder {
         }
     }
 
+    /// keepalived nests five levels at most; far deeper is garbage, and a tree that deep would
+    /// exhaust the stack of whoever walks or frees it.
+    static let maximumDepth = 100
+
     mutating func open(at location: SourceLocation, _ diagnostics: inout [Diagnostic]) {
-        if let keyword {
+        if frames.count > Self.maximumDepth {
+            if frames[frames.count - 1].owner != nil {
+                diagnostics.append(
+                    Diagnostic(.error, at: location, "blocks nested more than \(Self.maximumDepth) deep"))
+            }
+            // Keep counting braces, but drop what is inside.
+            keyword = nil
+            arguments = []
+            frames.append(Frame(owner: nil, opening: nil))
+        } else if let keyword {
             frames.append(Frame(owner: Statement(keyword: keyword, arguments: arguments), opening: location))
             self.keyword = nil
             arguments = []
