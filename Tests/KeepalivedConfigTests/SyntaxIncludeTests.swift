@@ -42,10 +42,12 @@ struct SyntaxIncludeTests {
 
     @Test func aPatternMatchingNothingWarnsButAMissingFileIsAnError() throws {
         let scratch = try ScratchDirectory()
-        let main = try scratch.write("main.conf", "a\ninclude none/*.conf\nb\n")
+        let main = try scratch.write("main.conf", "a\ninclude none/*.conf\nb\ninclude d*\n")
+        try scratch.write("dir/x.conf", "x\n")
         let parsed = try SyntaxReader(configID: "n").read(file: main)
         #expect(SyntaxTest.shape(parsed.statements) == "a; b")
-        #expect(parsed.diagnostics.map(\.severity) == [.warning])
+        #expect(parsed.diagnostics.map(\.severity) == [.warning, .warning])
+        #expect(parsed.diagnostics.last?.message.contains("is a directory") == true)
 
         let broken = try scratch.write("broken.conf", "a\n  include missing.conf\n")
         let errors = SyntaxTest.errors { () throws(ConfigError) -> ParsedSyntax in

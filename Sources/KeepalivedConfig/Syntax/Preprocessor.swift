@@ -234,8 +234,9 @@ struct Preprocessor {
                 Diagnostic(.error, at: location, "cannot expand include pattern '\(pattern)': \(reason)"))
             return
         }
+        let wildcards = SourceFiles.hasWildcards(pattern)
         if matches.isEmpty {
-            if SourceFiles.hasWildcards(pattern) {
+            if wildcards {
                 diagnostics.append(Diagnostic(.warning, at: location, "include pattern '\(pattern)' matches no file"))
             } else {
                 diagnostics.append(Diagnostic(.error, at: location, "missing include file '\(resolved)'"))
@@ -243,6 +244,10 @@ struct Preprocessor {
             return
         }
         for match in matches {
+            if wildcards, SourceFiles.isDirectory(match) {
+                diagnostics.append(Diagnostic(.warning, at: location, "include: '\(match)' is a directory, skipped"))
+                continue
+            }
             let realPath = SourceFiles.realPath(match) ?? match
             if openFiles.contains(realPath) {
                 diagnostics.append(

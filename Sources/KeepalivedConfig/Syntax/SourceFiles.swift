@@ -66,6 +66,11 @@ enum SourceFiles {
         pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" || $0 == "{" }
     }
 
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
