@@ -1,25 +1,23 @@
 extension KeepalivedConfiguration {
     /// Cross-section checks of the LVS sections: every `virtual_server group NAME` must name a
     /// `virtual_server_group` (keepalived drops such a virtual server with a config error; we
-    /// refuse the file so nothing is silently missing), and group names are unique.
+    /// refuse the file so nothing is silently missing); a group name defined twice warns.
     mutating func validateLVSReferences(_ diagnostics: inout Diagnostics) {
-        var groups: [String: VirtualServerGroup] = [:]
-        groups.reserveCapacity(virtualServerGroups.count)
+        var groups = Set<String>(minimumCapacity: virtualServerGroups.count)
         for group in virtualServerGroups {
-            if groups[group.name] != nil {
-                diagnostics.error(
-                    "virtual_server_group \(group.name) is defined twice",
+            if !groups.insert(group.name).inserted {
+                diagnostics.warning(
+                    "virtual_server_group \(group.name) is defined more than once",
                     at: group.origin.location ?? SourceLocation(file: "", line: 0, column: 0))
             }
-            groups[group.name] = group
         }
         validateFileCheckReferences(&diagnostics)
-        for server in virtualServers {
-            guard case .group(let name) = server.service else { continue }
-            if groups[name] == nil {
+        for index in virtualServers.indices {
+            guard case .group(let name) = virtualServers[index].service else { continue }
+            if !groups.contains(name) {
                 diagnostics.error(
                     "virtual_server group \(name): no virtual_server_group \(name) is defined",
-                    at: server.origin["group"] ?? SourceLocation(file: "", line: 0, column: 0))
+                    at: virtualServers[index].origin["group"] ?? SourceLocation(file: "", line: 0, column: 0))
             }
         }
     }
@@ -28,13 +26,13 @@ extension KeepalivedConfiguration {
     /// keepalived reports "track_file NAME not found" and drops the checker.
     func validateFileCheckReferences(_ diagnostics: inout Diagnostics) {
         let trackFileNames = Set(trackFiles.map(\.name))
-        for server in virtualServers {
-            for real in server.realServers {
-                for case .file(let check) in real.checkers where !trackFileNames.contains(check.trackFile) {
+        for server in virtualServers.indices {
+            for real in virtualServers[server].realServers.indices {
+                for checker in virtualServers[server].realServers[real].checkers {
+                    guard case .file(let check) = checker, !trackFileNames.contains(check.trackFile) else { continue }
                     diagnostics.error(
                         "FILE_CHECK: track_file \(check.trackFile) is not defined",
-                        at: check.origin["track_file"] ?? real.origin.location
-                            ?? SourceLocation(file: "", line: 0, column: 0))
+                        at: check.origin["track_file"] ?? SourceLocation(file: "", line: 0, column: 0))
                 }
             }
         }

@@ -142,45 +142,61 @@ extension VirtualServer {
                 "one packet scheduling (ops) requires protocol UDP; keepalived ignores it",
                 at: origin["ops"] ?? statement.location)
         }
-        if case .fwmark = service {
-            if `protocol` != nil {
-                diagnostics.warning(
-                    "fwmark virtual server \(service): protocol is ignored",
-                    at: origin["protocol"] ?? statement.location)
-            }
-            for real in realServers where real.port != nil {
-                diagnostics.warning(
-                    "fwmark virtual server \(service): the port of real_server \(real.address) is ignored",
-                    at: real.origin.location ?? statement.location)
-            }
-        }
-        if case .address(let address, let port) = service {
-            for real in realServers
-            where real.port != nil && real.port != port && (real.forwardingMethod ?? forwardingMethod).kind != .nat {
-                diagnostics.warning(
-                    "real_server \(real.address) port \(real.port!) differs from virtual_server port; "
-                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
-                    at: real.origin.location ?? statement.location)
-            }
-            for real in realServers
-            where real.address.family != address.family && (real.forwardingMethod ?? forwardingMethod).kind != .tun {
-                diagnostics.error(
-                    "real_server \(real.address) is not in the address family of virtual_server \(address); "
-                        + "only tunnelled real servers may differ",
-                    at: real.origin.location ?? statement.location)
-            }
-        }
-        var seen = Set<RealServerKey>(minimumCapacity: realServers.count)
-        for real in realServers where !seen.insert(RealServerKey(address: real.address, port: real.port)).inserted {
+        if case .fwmark = service, `protocol` != nil {
             diagnostics.warning(
-                "real_server \(real.address)\(real.port.map { " \($0)" } ?? "") is duplicated; keepalived drops the second",
-                at: real.origin.location ?? statement.location)
+                "fwmark virtual server \(service): protocol is ignored", at: origin["protocol"] ?? statement.location)
         }
-        let totalWeight = realServers.reduce(0) { $0 + $1.weight }
+        // One pass, borrowing each real server: this runs for every one of possibly 100,000.
+        var seen = Set<RealServerKey>(minimumCapacity: realServers.count)
+        var totalWeight = 0
+        for index in realServers.indices {
+            // Field by field: binding the whole element would copy every real server.
+            let real = RealServerKey(address: realServers[index].address, port: realServers[index].port)
+            let kind = realServers[index].forwardingMethod?.kind ?? forwardingMethod.kind
+            let location = realServers[index].origin.location ?? statement.location
+            check(real, kind, location, &seen, &diagnostics)
+            totalWeight += realServers[index].weight
+        }
         if !realServers.isEmpty, quorum > totalWeight {
             diagnostics.warning(
                 "quorum \(quorum) exceeds the total weight \(totalWeight) of the real servers; keepalived lowers it",
                 at: origin["quorum"] ?? statement.location)
+        }
+    }
+}
+
+extension VirtualServer {
+    /// keepalived's checks of one real server against its virtual server.
+    private func check(
+        _ real: RealServerKey, _ kind: ForwardingMethod.Kind, _ location: SourceLocation,
+        _ seen: inout Set<RealServerKey>, _ diagnostics: inout Diagnostics
+    ) {
+        switch service {
+        case .fwmark:
+            if real.port != nil {
+                diagnostics.warning(
+                    "fwmark virtual server \(service): the port of real_server \(real.address) is ignored", at: location
+                )
+            }
+        case .address(let address, let port):
+            if let realPort = real.port, realPort != port, kind != .nat {
+                diagnostics.warning(
+                    "real_server \(real.address) port \(realPort) differs from virtual_server port; "
+                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
+                    at: location)
+            }
+            if real.address.family != address.family, kind != .tun {
+                diagnostics.error(
+                    "real_server \(real.address) is not in the address family of virtual_server \(address); "
+                        + "only tunnelled real servers may differ",
+                    at: location)
+            }
+        case .group: break
+        }
+        if !seen.insert(real).inserted {
+            diagnostics.warning(
+                "real_server \(real.address)\(real.port.map { " \($0)" } ?? "") is duplicated; keepalived drops the second",
+                at: location)
         }
     }
 }
