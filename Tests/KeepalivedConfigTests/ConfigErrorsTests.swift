@@ -203,4 +203,16 @@ import Testing
             "global_defs {\n    vrrp_strict\n}\n" + Self.instance("", vip: "2001:db8::1"), line: 7, column: 25,
             "the first IPv6 VIP address must be link local")
     }
+
+    @Test func garpDelayAboveKeepalivedsRange() {
+        Self.expectOneError(
+            Self.instance("    garp_master_delay 5000"), line: 5, column: 23,
+            "'garp_master_delay' must be in 0...4294, got 5000")
+    }
+
+    @Test func downTimerAdvertsOutOfRange() {
+        Self.expectOneError(
+            Self.instance("    down_timer_adverts 101"), line: 5, column: 24,
+            "'down_timer_adverts' must be in 1...100, got 101")
+    }
 }

@@ -47,7 +47,12 @@ extension GlobalDefinitions {
             }
             smtpServer = server
         case "smtp_helo_name": smtpHeloName = s.single(&d, expected: "a name")?.text
-        case "smtp_connect_timeout": smtpConnectTimeout = s.integer(in: 1...Int(Int32.max), &d)
+        case "smtp_connect_timeout":
+            smtpConnectTimeout = s.integer(in: 0...Int(Int32.max), &d)
+            if smtpConnectTimeout == 0 {
+                d.warning("smtp_connect_timeout must be greater than 0, set to 1", at: s.arguments[0].location)
+                smtpConnectTimeout = 1
+            }
         case "smtp_alert": smtpAlert = s.boolean(&d)
         case "smtp_alert_vrrp": smtpAlertVRRP = s.boolean(&d)
         case "smtp_alert_checker": smtpAlertChecker = s.boolean(&d)
@@ -78,6 +83,7 @@ extension GlobalDefinitions {
     /// The defaults every vrrp_instance inherits.
     private mutating func readVRRPDefaults(_ s: Statement, _ d: inout Diagnostics) -> Bool {
         let counts = 0...Int(Int32.max)
+        let delays = 0...4294
         switch s.name {
         case "vrrp_mcast_group4":
             vrrpMulticastGroup4 = s.single(&d)?.address(for: s.name, &d)
@@ -95,17 +101,17 @@ extension GlobalDefinitions {
         case "vrrp_check_unicast_src": vrrpCheckUnicastSource = true
         case "vrrp_lower_prio_no_advert": vrrpLowerPriorityNoAdvert = s.boolean(&d)
         case "vrrp_higher_prio_send_advert": vrrpHigherPrioritySendAdvert = s.boolean(&d)
-        case "vrrp_garp_master_delay": vrrpGARPMasterDelay = s.integer(in: counts, &d)
+        case "vrrp_garp_master_delay": vrrpGARPMasterDelay = s.integer(in: delays, &d)
         case "vrrp_garp_master_repeat": vrrpGARPMasterRepeat = s.integer(in: counts, &d)
-        case "vrrp_garp_lower_prio_delay": vrrpGARPLowerPriorityDelay = s.integer(in: counts, &d)
+        case "vrrp_garp_lower_prio_delay": vrrpGARPLowerPriorityDelay = s.integer(in: delays, &d)
         case "vrrp_garp_lower_prio_repeat": vrrpGARPLowerPriorityRepeat = s.integer(in: counts, &d)
         case "vrrp_garp_master_refresh": vrrpGARPMasterRefresh = s.integer(in: counts, &d)
         case "vrrp_garp_master_refresh_repeat": vrrpGARPMasterRefreshRepeat = s.integer(in: counts, &d)
-        case "vrrp_garp_interval": vrrpGARPInterval = s.decimal(in: 0...1000, &d)
-        case "vrrp_gna_interval": vrrpGNAInterval = s.decimal(in: 0...1000, &d)
+        case "vrrp_garp_interval": vrrpGARPInterval = s.decimal(in: 0...4294.967295, &d)
+        case "vrrp_gna_interval": vrrpGNAInterval = s.decimal(in: 0...4294.967295, &d)
         case "vrrp_min_garp": vrrpMinGARP = s.boolean(&d)
         case "vrrp_down_timer_adverts": vrrpDownTimerAdverts = s.integer(in: 1...100, &d)
-        case "vrrp_startup_delay": vrrpStartupDelay = s.decimal(in: 0...Double(Int32.max), &d)
+        case "vrrp_startup_delay": vrrpStartupDelay = s.decimal(in: 0.001...4294.967295, &d)
         case "vrrp_iptables": vrrpIPTables = s.arguments.map(\.text)
         case "vrrp_notify_priority_changes": vrrpNotifyPriorityChanges = s.boolean(&d)
         default: return false

@@ -6,6 +6,8 @@ extension VRRPInstance {
     ]
 
     static let counts = 0...Int(Int32.max)
+    /// keepalived's range for gratuitous ARP delays, in seconds.
+    static let delays = 0...4294
 
     init?(reading statement: Statement, _ diagnostics: inout Diagnostics) {
         guard let name = statement.argument(0, &diagnostics, expected: "an instance name") else { return nil }
@@ -112,11 +114,11 @@ extension VRRPInstance {
         switch s.name {
         case "advert_int": s.single(&d)?.decimal(in: 0.01...255, for: s.name, &d).map { advertInterval = $0 }
         case "preempt_delay": preemptDelay = s.single(&d)?.decimal(in: 0...1000, for: s.name, &d)
-        case "garp_master_delay": garpMasterDelay = s.integer(in: Self.counts, &d)
+        case "garp_master_delay": garpMasterDelay = s.integer(in: Self.delays, &d)
         case "garp_master_repeat": garpMasterRepeat = s.integer(in: Self.counts, &d)
         case "garp_master_refresh": garpMasterRefresh = s.integer(in: Self.counts, &d)
         case "garp_master_refresh_repeat": garpMasterRefreshRepeat = s.integer(in: Self.counts, &d)
-        case "garp_lower_prio_delay": garpLowerPriorityDelay = s.integer(in: Self.counts, &d)
+        case "garp_lower_prio_delay": garpLowerPriorityDelay = s.integer(in: Self.delays, &d)
         case "garp_lower_prio_repeat": garpLowerPriorityRepeat = s.integer(in: Self.counts, &d)
         case "lower_prio_no_advert": lowerPriorityNoAdvert = s.boolean(&d)
         case "higher_prio_send_advert": higherPrioritySendAdvert = s.boolean(&d)
