@@ -115,7 +115,7 @@ struct LVSErrorTests {
 
     @Test func unknownKeywordsWarnAndReadingGoesOn() throws {
         let text =
-            "virtual_server 10.0.0.1 80 {\n    frobnicate 3\n    real_server 10.0.0.2 80 {\n        weight 5\n        TCP_CHECK {\n            wobble\n        }\n    }\n}"
+            "virtual_server 10.0.0.1 80 {\n    frobnicate 3\n    real_server 10.0.0.2 80 {\n        weight 5\n        TCP_CHECK {\n            wobble\n        }\n    }\n    protocol TCP\n}"
         let (configuration, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
         #expect(diagnostics.warnings.map(\.location.description) == ["test.conf:2:5", "test.conf:6:13"])
@@ -136,6 +136,7 @@ struct LVSErrorTests {
             }
             virtual_server 10.0.0.3 80 {
                 lvs_method DR
+                sorry_server 10.0.0.9 8080
                 real_server 10.0.0.4 8080 {
                 }
                 real_server 10.0.0.5 80 {
@@ -153,5 +154,9 @@ struct LVSErrorTests {
         #expect(messages.contains { $0.contains("requires protocol UDP") })
         #expect(messages.contains { $0.contains("real_server 10.0.0.4 port 8080 differs") })
         #expect(messages.contains { $0.contains("real_server 10.0.0.5 80 is duplicated") })
+        #expect(messages.contains { $0.contains("sorry_server port 8080 differs") })
+        #expect(
+            messages.contains { $0.contains("virtual_server 10.0.0.3 80: no protocol set, keepalived defaults to UDP") }
+        )
     }
 }

@@ -330,6 +330,7 @@ struct LVSReaderTests {
         #expect(server.forwardingMethod == .nat)
         #expect(server.quorum == 1 && server.hysteresis == 0)
         #expect(server.persistenceTimeout == nil && server.protocol == nil)
+        #expect(server.effectiveProtocol == .udp)
         #expect(server.realServers.first?.weight == 1)
         #expect(server.realServers.first?.checkers.first?.tcp?.options.isEmpty == true)
     }

@@ -142,9 +142,28 @@ extension VirtualServer {
                 "one packet scheduling (ops) requires protocol UDP; keepalived ignores it",
                 at: origin["ops"] ?? statement.location)
         }
-        if case .fwmark = service, `protocol` != nil {
+        switch (service, `protocol`) {
+        case (.fwmark, .some):
             diagnostics.warning(
                 "fwmark virtual server \(service): protocol is ignored", at: origin["protocol"] ?? statement.location)
+        case (.address, nil), (.group, nil):
+            diagnostics.warning(
+                "virtual_server \(service): no protocol set, keepalived defaults to UDP", at: statement.location)
+        default: break
+        }
+        if let sorryServer, let sorryPort = sorryServer.port {
+            let kind = (sorryServerForwardingMethod ?? forwardingMethod).kind
+            let location = origin["sorry_server"] ?? statement.location
+            switch service {
+            case .fwmark:
+                diagnostics.warning("fwmark virtual server \(service): the sorry_server port is ignored", at: location)
+            case .address(_, let port) where port != sorryPort && kind != .nat:
+                diagnostics.warning(
+                    "sorry_server port \(sorryPort) differs from virtual_server port; "
+                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
+                    at: location)
+            default: break
+            }
         }
         // One pass, borrowing each real server: this runs for every one of possibly 100,000.
         var seen = Set<RealServerKey>(minimumCapacity: realServers.count)

@@ -49,7 +49,7 @@ public struct VirtualServer: Hashable, Sendable, Codable {
     public var persistenceGranularity: String?
     /// The persistence engine module, currently only `sip`.
     public var persistenceEngine: String?
-    /// nil lets keepalived choose from the checkers (TCP in practice).
+    /// As written; see `effectiveProtocol` for what keepalived uses when it is not.
     public var `protocol`: LVSProtocol?
     /// Use IPVS's hashed (per-connection) service flag.
     public var hashed = false
@@ -90,6 +90,13 @@ public struct VirtualServer: Hashable, Sendable, Codable {
 
     public init(service: Service) {
         self.service = service
+    }
+
+    /// The protocol keepalived 2.2 uses: the one written, else UDP (it warns "no protocol set -
+    /// defaulting to UDP"). A fwmark service has no protocol of its own (nil).
+    public var effectiveProtocol: LVSProtocol? {
+        if case .fwmark = service { return nil }
+        return `protocol` ?? .udp
     }
 
     /// The persistence timeout a bare `persistence_timeout` sets.
