@@ -3,9 +3,10 @@ extension KeepalivedConfiguration {
     /// `virtual_server_group` (keepalived drops such a virtual server with a config error; we
     /// refuse the file so nothing is silently missing); a group name defined twice warns.
     mutating func validateLVSReferences(_ diagnostics: inout Diagnostics) {
-        var groups = Set<String>(minimumCapacity: virtualServerGroups.count)
+        var groups: [String: Set<IPAddress.Family>] = [:]
+        groups.reserveCapacity(virtualServerGroups.count)
         for group in virtualServerGroups {
-            if !groups.insert(group.name).inserted {
+            if groups.updateValue(group.families, forKey: group.name) != nil {
                 diagnostics.warning(
                     "virtual_server_group \(group.name) is defined more than once",
                     at: group.origin.location ?? SourceLocation(file: "", line: 0, column: 0))
@@ -14,10 +15,24 @@ extension KeepalivedConfiguration {
         validateFileCheckReferences(&diagnostics)
         for index in virtualServers.indices {
             guard case .group(let name) = virtualServers[index].service else { continue }
-            if !groups.contains(name) {
+            guard let families = groups[name] else {
                 diagnostics.error(
                     "virtual_server group \(name): no virtual_server_group \(name) is defined",
                     at: virtualServers[index].origin["group"] ?? SourceLocation(file: "", line: 0, column: 0))
+                continue
+            }
+            guard families.count == 1, let family = families.first else { continue }
+            let method = virtualServers[index].forwardingMethod.kind
+            for real in virtualServers[index].realServers.indices {
+                let address = virtualServers[index].realServers[real].address
+                let kind = virtualServers[index].realServers[real].forwardingMethod?.kind ?? method
+                if address.family != family, kind != .tun {
+                    diagnostics.error(
+                        "real_server \(address) is not in the address family of virtual_server_group \(name); "
+                            + "only tunnelled real servers may differ",
+                        at: virtualServers[index].realServers[real].origin.location
+                            ?? SourceLocation(file: "", line: 0, column: 0))
+                }
             }
         }
     }
