@@ -139,6 +139,8 @@ struct LVSErrorTests {
                 protocol TCP
             }
             virtual_server 10.0.0.3 80 {
+                sh-port
+                lvs_sched sh
                 lvs_method DR
                 sorry_server 10.0.0.9 8080
                 real_server 10.0.0.4 8080 {
@@ -149,8 +151,9 @@ struct LVSErrorTests {
                 }
             }
             """
-        let (_, diagnostics) = LVSText.read(text)
+        let (configuration, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
+        #expect(configuration.virtualServers.last?.schedulerFlags == SchedulerFlags())
         let messages = diagnostics.warnings.map(\.message)
         #expect(messages.contains { $0.contains("protocol is ignored") })
         #expect(messages.contains { $0.contains("port of real_server 10.0.0.2 is ignored") })
@@ -159,6 +162,7 @@ struct LVSErrorTests {
         #expect(messages.contains { $0.contains("real_server 10.0.0.4 port 8080 differs") })
         #expect(messages.contains { $0.contains("real_server 10.0.0.5 80 is duplicated") })
         #expect(messages.contains { $0.contains("sorry_server port 8080 differs") })
+        #expect(messages.contains { $0.contains("'sh-port' only applies to the sh scheduler") })
         #expect(
             messages.contains { $0.contains("virtual_server 10.0.0.3 80: no protocol set, keepalived defaults to UDP") }
         )

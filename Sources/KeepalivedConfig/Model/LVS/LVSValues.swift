@@ -24,6 +24,16 @@ public struct SchedulerFlags: Hashable, Sendable, Codable {
         self.flag3 = flag3
     }
 
+    /// The scheduler an `sh-*` or `mh-*` spelling belongs to; keepalived ignores the flag unless
+    /// that scheduler was already set above it.
+    static func requiredScheduler(for keyword: String) -> LVSScheduler? {
+        switch keyword {
+        case "sh-port", "sh-fallback": .sh
+        case "mh-port", "mh-fallback": .mh
+        default: nil
+        }
+    }
+
     /// Reads one of the flag keywords; false when `keyword` is not a scheduler flag.
     mutating func read(_ keyword: String) -> Bool {
         switch keyword {

@@ -11,6 +11,11 @@ extension VirtualServer {
                 realServers.appendIfPresent(RealServer(reading: s, &d))
                 return true
             }
+            if let needed = SchedulerFlags.requiredScheduler(for: s.name), scheduler != needed {
+                d.warning(
+                    "'\(s.name)' only applies to the \(needed) scheduler, set above it; ignored", at: s.location)
+                return true
+            }
             if schedulerFlags.read(s.name) { return true }
             return read(s, &d)
         }
