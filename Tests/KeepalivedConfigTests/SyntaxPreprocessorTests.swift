@@ -98,6 +98,16 @@ struct SyntaxPreprocessorTests {
         #expect(errors.allSatisfy { $0.message.contains("itself") })
     }
 
+    @Test func exponentialParametersAreRefusedQuickly() {
+        var text = "$P0=x\n"
+        for level in 1...30 { text += "$P\(level)=$P\(level - 1) $P\(level - 1)\n" }
+        text += "a $P30\n"
+        let errors = SyntaxTest.errors(text, file: "x.conf")
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("longer than 64 KiB") == true)
+        #expect(errors.first?.location.description == "x.conf:32:3")
+    }
+
     @Test func conditionalLinesFollowTheConfigID() throws {
         let text = """
             global_defs {

@@ -14,7 +14,7 @@ struct Preprocessor {
 
     static let maximumIncludeDepth = 32
     static let maximumExpansionDepth = 64
-    static let maximumExpandedLines = 20_000_000
+    static let maximumExpandedLines = 10_000_000
 
     private(set) var builder = TreeBuilder()
     var diagnostics: [Diagnostic] = []

@@ -17,7 +17,7 @@ struct Substitution {
     }
 
     static let maximumDepth = 32
-    static let maximumLength = 1 << 20
+    static let maximumLength = 1 << 16
 
     private let parameters: Parameters
     private let directory: String
@@ -70,16 +70,23 @@ struct Substitution {
         while i < end, !failed {
             let byte = bytes[i]
             let column = fixedColumn ?? sourceColumn(i)
+            guard output.count <= Self.maximumLength else {
+                let location = SourceLocation(file: source.file, line: source.line, column: Int(column))
+                diagnostics.append(
+                    Diagnostic(.error, at: location, "parameter substitution makes a line longer than 64 KiB"))
+                failed = true
+                return
+            }
             if byte == Byte.quote { quoted.toggle() }
             guard byte == Byte.dollar, i + 1 < end, let use = parameterUse(bytes, at: i, end: end) else {
                 append(byte, column)
                 i += 1
                 continue
             }
-            let location = SourceLocation(file: source.file, line: source.line, column: Int(column))
+            var location: SourceLocation { SourceLocation(file: source.file, line: source.line, column: Int(column)) }
             if let lines = parameters.value(of: use.name, arguments: bytes[use.arguments], directory: directory) {
                 changed = true
-                expand(lines, name: use.name, column: column, at: location, depth: depth)
+                expand(lines, name: use.name, column: column, depth: depth)
             } else if quoted {
                 if use.braced {
                     diagnostics.append(
@@ -101,9 +108,10 @@ struct Substitution {
     }
 
     private mutating func expand(
-        _ lines: [[UInt8]], name: String, column: Int32, at location: SourceLocation, depth: Int
+        _ lines: [[UInt8]], name: String, column: Int32, depth: Int
     ) {
         guard depth < Self.maximumDepth else {
+            let location = SourceLocation(file: source.file, line: source.line, column: Int(column))
             diagnostics.append(
                 Diagnostic(
                     .error, at: location, "parameter '\(name)' expands too deeply: is it defined in terms of itself?"))
@@ -123,11 +131,6 @@ struct Substitution {
                 }
                 for byte in line { append(byte, column) }
             }
-        }
-        if output.count > Self.maximumLength {
-            diagnostics.append(
-                Diagnostic(.error, at: location, "parameter substitution makes a line longer than 1 MiB"))
-            failed = true
         }
     }
 
