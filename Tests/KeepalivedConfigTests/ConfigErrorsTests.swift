@@ -215,4 +215,17 @@ import Testing
             Self.instance("    down_timer_adverts 101"), line: 5, column: 24,
             "'down_timer_adverts' must be in 1...100, got 101")
     }
+
+    /// keepalived 2.2.7: "unknown route keyword dest", and the route is dropped.
+    @Test func unknownRouteKeyword() {
+        Self.expectOneError(
+            Self.instance("    virtual_routes {\n        dest 10.0.0.0/8 via 192.0.2.254\n    }"), line: 6, column: 9,
+            "unknown route keyword 'dest'")
+    }
+
+    /// keepalived 2.2.7: "Unknown rule option pref".
+    @Test func unknownRuleOption() {
+        Self.expectOneError(
+            "static_rules {\n    from 10.0.0.0/8 table 5 pref 10\n}", line: 2, column: 29, "unknown rule option 'pref'")
+    }
 }

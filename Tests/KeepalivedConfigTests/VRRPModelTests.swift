@@ -95,7 +95,7 @@ import Testing
                     192.0.2.9
                 }
                 virtual_routes {
-                    dest 10.0.0.0/8 gw 192.0.2.1
+                    to 10.0.0.0/8 gw 192.0.2.1
                 }
                 virtual_rules {
                     from 10.0.0.0/8 lookup 5 preference 10

@@ -4,6 +4,7 @@
 ///
 /// The options used by most configurations are typed; the long tail (`mtu`, `advmss`,
 /// `realms`, `nexthop ...`, ...) is kept in order as `additionalOptions` and printed back as is.
+/// An unknown keyword is an error: keepalived drops such a route ("unknown route keyword").
 public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
     /// The route type keyword before the destination, such as `blackhole`; nil for unicast.
     public var type: RouteType?
@@ -40,6 +41,17 @@ public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
         case unicast, local, broadcast, multicast, anycast, blackhole, unreachable, prohibit, `throw`, nat
     }
 
+    /// The other `ip route` options keepalived 2.2 reads: how many values each takes, and
+    /// whether a `lock` may come before the value (route metrics).
+    static let otherOptions: [String: (values: Int, lockable: Bool)] = [
+        "tos": (1, false), "dsfield": (1, false), "mtu": (1, true), "advmss": (1, true), "rtt": (1, true),
+        "rttvar": (1, true), "reordering": (1, true), "window": (1, true), "cwnd": (1, true), "ssthresh": (1, true),
+        "realms": (1, false), "rto_min": (1, true), "initcwnd": (1, true), "initrwnd": (1, true),
+        "features": (1, false), "quickack": (1, false), "congctl": (1, true), "pref": (1, false),
+        "hoplimit": (1, true), "fastopen_no_cookie": (1, false), "vrf": (1, false), "expires": (1, false),
+        "ttl-propagate": (1, false), "append": (0, false), "encap": (2, false),
+    ]
+
     public init(destination: IPPrefix) {
         self.destination = destination
         onLink = false
@@ -70,7 +82,7 @@ public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
             case "src":
                 guard let source = address(word, &diagnostics) else { return nil }
                 self.source = source
-            case "to", "dest":
+            case "to":
                 guard let prefix = value(word, &diagnostics)?.prefix(for: "to", &diagnostics) else { return nil }
                 destination = prefix
             case "via", "gw":
@@ -98,7 +110,7 @@ public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
                     return nil
                 }
                 self.metric = number
-            case "protocol", "proto":
+            case "protocol":
                 guard let name = value(word, &diagnostics) else { return nil }
                 routingProtocol = name.text
             case "track_group":
@@ -118,8 +130,18 @@ public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
                 } else if destination == nil, word.text.first?.isNumber == true || word.text.contains(":") {
                     diagnostics.error("invalid route destination '\(word.text)'", at: word.location)
                     return nil
-                } else {
+                } else if let arity = Self.otherOptions[word.text] {
                     additionalOptions.append(word.text)
+                    if arity.lockable, words.first?.text == "lock" {
+                        additionalOptions.append(words.removeFirst().text)
+                    }
+                    for _ in 0..<arity.values {
+                        guard let value = value(word, &diagnostics) else { return nil }
+                        additionalOptions.append(value.text)
+                    }
+                } else {
+                    diagnostics.error("unknown route keyword '\(word.text)'", at: word.location)
+                    return nil
                 }
             }
         }

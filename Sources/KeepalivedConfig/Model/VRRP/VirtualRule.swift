@@ -10,7 +10,7 @@ public struct VirtualRule: Hashable, Sendable, Codable, ConfigRenderable {
     public var to: IPPrefix?
     /// `table` (also `lookup`): a number or a name from rt_tables.
     public var table: String?
-    /// `priority` (also `preference`, `prio`): keepalived picks one when missing, with a warning.
+    /// `priority` (also `preference`): keepalived picks one when missing, with a warning.
     public var priority: UInt32?
     /// `fwmark`: `MARK` or `MARK/MASK`.
     public var firewallMark: String?
@@ -29,6 +29,13 @@ public struct VirtualRule: Hashable, Sendable, Codable, ConfigRenderable {
     /// Other `ip rule` options in the order written, e.g. `["tos", "22", "uidrange", "1-2"]`.
     public var additionalOptions: [String]
     public var origin: Origin
+
+    /// The other `ip rule` options keepalived 2.2 reads, with how many values each takes.
+    static let otherOptions: [String: Int] = [
+        "tos": 1, "dsfield": 1, "realms": 1, "uidrange": 1, "protocol": 1, "sport": 1, "dport": 1,
+        "ipproto": 1, "suppress_prefixlength": 1, "sup_pl": 1, "suppress_ifgroup": 1, "sup_group": 1,
+        "nop": 0, "blackhole": 0, "prohibit": 0, "unreachable": 0, "l3mdev": 0, "not": 0,
+    ]
 
     public init() {
         noTrack = false
@@ -77,7 +84,7 @@ public struct VirtualRule: Hashable, Sendable, Codable, ConfigRenderable {
             case "table", "lookup":
                 guard let table = value(word, &diagnostics) else { return nil }
                 self.table = table.text
-            case "priority", "preference", "prio":
+            case "priority", "preference":
                 guard let priority = number(word, &diagnostics) else { return nil }
                 self.priority = priority
             case "goto":
@@ -97,8 +104,22 @@ public struct VirtualRule: Hashable, Sendable, Codable, ConfigRenderable {
                 trackGroup = group.text
             case "no_track": noTrack = true
             case "inet6": forceIPv6 = true
-            default: additionalOptions.append(word.text)
+            default:
+                guard let arity = Self.otherOptions[word.text] else {
+                    diagnostics.error("unknown rule option '\(word.text)'", at: word.location)
+                    return nil
+                }
+                additionalOptions.append(word.text)
+                for _ in 0..<arity {
+                    guard let value = value(word, &diagnostics) else { return nil }
+                    additionalOptions.append(value.text)
+                }
             }
+        }
+        if priority == nil {
+            diagnostics.warning(
+                "rule has no priority (preference) specified; keepalived picks one, probably not what you want",
+                at: statement.location)
         }
     }
 
