@@ -59,6 +59,10 @@ struct LVSErrorTests {
             "virtual_server_group G {\n    10.0.0.1 80\n}\nvirtual_server group G {\n    protocol TCP\n    real_server 2001:db8::3 80 {\n    }\n}",
             "test.conf:6:5", "address family of virtual_server_group G"
         ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            connect_timeout 3\n        }\n    }\n}",
+            "test.conf:3:9", "at least one url"
+        ),
     ]
 
     /// keepalived's ranges for timers, retries and ports, each refused at the value.

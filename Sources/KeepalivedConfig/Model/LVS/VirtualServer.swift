@@ -51,7 +51,7 @@ public struct VirtualServer: Hashable, Sendable, Codable {
     public var persistenceEngine: String?
     /// As written; see `effectiveProtocol` for what keepalived uses when it is not.
     public var `protocol`: LVSProtocol?
-    /// Use IPVS's hashed (per-connection) service flag.
+    /// Sets the IPVS service flag IP_VS_SVC_F_HASHED (`hashed`).
     public var hashed = false
     /// One-packet scheduling for UDP (`ops`, ipvsadm -o).
     public var onePacketScheduling = false
