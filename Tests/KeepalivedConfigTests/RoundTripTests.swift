@@ -232,7 +232,7 @@ enum RichConfiguration {
             }
             virtual_ipaddress {
                 10.1.1.10/24 brd 10.1.1.255 dev eth0 scope global label eth0:vip
-                10.1.1.11 brd + peer 10.9.9.9/32 home -nodad mngtmpaddr noprefixroute autojoin no_track use_vmac preferred_lft forever
+                10.1.1.11 brd + peer 10.9.9.9 home -nodad mngtmpaddr noprefixroute autojoin no_track use_vmac preferred_lft forever
             }
             virtual_ipaddress_excluded {
                 2001:db8::10/64 dev eth0 preferred_lft 0
