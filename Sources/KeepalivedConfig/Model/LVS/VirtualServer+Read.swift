@@ -95,8 +95,8 @@ extension VirtualServer {
         case "omega": omega = s.boolean(&d) ?? omega
         case "quorum": quorum = s.integer(in: 1...Int(UInt32.max), &d) ?? quorum
         case "hysteresis": hysteresis = s.integer(in: 0...Int(UInt32.max), &d) ?? hysteresis
-        case "quorum_up": quorumUp = s.notifyScript(&d) ?? quorumUp
-        case "quorum_down": quorumDown = s.notifyScript(&d) ?? quorumDown
+        case "quorum_up": quorumUp = NotifyCommand(reading: s, &d) ?? quorumUp
+        case "quorum_down": quorumDown = NotifyCommand(reading: s, &d) ?? quorumDown
         case "ip_family":
             if let word = s.argument(0, &d, expected: "inet or inet6") {
                 if let family = IPAddress.Family(rawValue: word.text) {
