@@ -157,7 +157,15 @@ struct LVSErrorTests {
             """
         let (configuration, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
-        #expect(configuration.virtualServers.last?.schedulerFlags == SchedulerFlags())
+        // What keepalived corrects, the model holds corrected.
+        let servers = configuration.virtualServers
+        #expect(servers.first?.realServers.first?.port == nil)
+        #expect(servers.first?.quorum == 1)
+        #expect(servers.dropFirst().first?.onePacketScheduling == false)
+        #expect(servers.last?.schedulerFlags == SchedulerFlags())
+        #expect(servers.last?.sorryServer?.port == 80)
+        #expect(servers.last?.realServers.map(\.address.description) == ["10.0.0.4", "10.0.0.5"])
+        #expect(servers.last?.realServers.first?.port == 80)
         let messages = diagnostics.warnings.map(\.message)
         #expect(messages.contains { $0.contains("protocol is ignored") })
         #expect(messages.contains { $0.contains("port of real_server 10.0.0.2 is ignored") })
