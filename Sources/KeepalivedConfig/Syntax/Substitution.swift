@@ -23,7 +23,8 @@ struct Substitution {
     private let directory: String
     private let source: SourceLine
     /// The source line's column map, kept apart so the per-byte loop touches no struct copies.
-    private let sourceColumns: [Int32]?
+    private let sourceColumns: [Int32]
+    private let sourceColumnsAreOffsets: Bool
     private let sourceLineStart: Int
     private var output: [UInt8] = []
     private var columns: [Int32] = []
@@ -37,7 +38,8 @@ struct Substitution {
         self.parameters = parameters
         self.directory = directory
         self.source = source
-        sourceColumns = source.columns
+        sourceColumns = source.columns ?? []
+        sourceColumnsAreOffsets = source.columns == nil
         sourceLineStart = source.lineStart
         output.reserveCapacity(source.range.count + 32)
         columns.reserveCapacity(source.range.count + 32)
@@ -137,10 +139,8 @@ struct Substitution {
     @inline(__always)
     private func sourceColumn(_ index: Int) -> Int32 {
         let offset = index - sourceLineStart
-        if let sourceColumns {
-            return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1
-        }
-        return Int32(truncatingIfNeeded: offset + 1)
+        if sourceColumnsAreOffsets { return Int32(truncatingIfNeeded: offset + 1) }
+        return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1
     }
 
     @inline(__always)
