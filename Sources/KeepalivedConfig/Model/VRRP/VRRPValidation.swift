@@ -5,12 +5,14 @@ extension KeepalivedConfiguration {
         for index in instances.indices {
             instances[index].applyDefaults(globalDefinitions, &diagnostics)
             if instances[index].strictMode ?? globalDefinitions.vrrpStrict {
-                instances[index].applyStrictMode(&diagnostics)
+                instances[index].applyStrictMode(
+                    globalDownTimerAdverts: globalDefinitions.vrrpDownTimerAdverts, &diagnostics)
             } else if instances[index].virtualAddresses.isEmpty {
                 diagnostics.warning(
                     "(\(instances[index].name)) No VIP specified; at least one is sensible",
                     at: instances[index].origin.location ?? Self.nowhere)
             }
+            instances[index].resolveConflicts(globalDefinitions, &diagnostics)
             if instances[index].vmacTransmitBase && instances[index].useVMAC == nil {
                 diagnostics.warning(
                     "(\(instances[index].name)) vmac_xmit_base is only valid with a vmac, ignored",
@@ -30,6 +32,21 @@ extension KeepalivedConfiguration {
         for group in syncGroups where !group.syncGroupTrackingWeight {
             for instance in instances where group.members.contains(instance.name) {
                 instance.warnAboutSyncGroupWeights(scripts: scriptsByName, files: filesByName, &diagnostics)
+            }
+        }
+        for group in syncGroups {
+            if group.globalTracking {
+                diagnostics.warning(
+                    "(\(group.name)) global_tracking is deprecated, use track_interface/script/file on the sync group",
+                    at: group.origin["global_tracking"] ?? Self.nowhere)
+            }
+            let groupInterfaces = Set(group.trackInterfaces.map(\.name))
+            for instance in instances where group.members.contains(instance.name) {
+                for item in instance.trackInterfaces where groupInterfaces.contains(item.name) {
+                    diagnostics.warning(
+                        "(\(instance.name)) track_interface \(item.name) is configured on VRRP instance and sync group",
+                        at: item.origin.location ?? Self.nowhere)
+                }
             }
         }
         var seenMembers: [String: String] = [:]
