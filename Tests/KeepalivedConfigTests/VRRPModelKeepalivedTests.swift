@@ -196,8 +196,13 @@ struct VRRPModelKeepalivedTests {
     /// The checks this model makes are the ones keepalived makes: a refused input is refused
     /// by keepalived too.
     @Test(arguments: [
-        "    priority 0", "    advert_int 1.5", "    state PRIMARY",
-        "    track_interface {\n        eth1 weight 254\n    }",
+        "    priority 0", "    priority 256", "    priority high", "    advert_int 1.5", "    advert_int 0.005",
+        "    version 3\n    advert_int 0.125", "    state PRIMARY", "    smtp_alert maybe",
+        "    garp_master_delay 5000",
+        "    down_timer_adverts 101", "    track_interface {\n        eth1 weight 254\n    }",
+        "    authentication {\n        auth_type MD5\n    }", "    unicast_peer {\n        2001:db8::2\n    }",
+        "    virtual_routes {\n        dest 10.0.0.0/8 via 192.0.2.254\n    }",
+        "    virtual_rules {\n        from 10.0.0.0/8 table 5 pref 10\n    }",
     ])
     func refusedInputIsRefusedByKeepalived(body: String) throws {
         let namespace = try Namespace()
