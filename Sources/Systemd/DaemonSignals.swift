@@ -72,3 +72,15 @@ public struct DaemonSignals: AsyncSequence, Sendable {
         }
     }
 }
+
+extension DaemonSignals {
+    /// Unblocks HUP, TERM and INT on the calling thread. A process started by a thread that had
+    /// them blocked (a dispatch worker, a test runner) inherits that mask and would otherwise
+    /// never see `systemctl stop`; call it on the main thread before anything else.
+    public static func unblockOnCurrentThread() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for entry in handled { sigaddset(&set, entry.number) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+}

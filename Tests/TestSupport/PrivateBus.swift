@@ -6,6 +6,8 @@ import Foundation
 public final class PrivateBus: Sendable {
     public let directory: String
     public let address: String
+    /// The address without the server's guid, so it still works after `restarted()`.
+    public var socketAddress: String { "unix:path=\(directory)/bus" }
     private let daemon: ChildProcess
 
     private init(directory: String, address: String, daemon: ChildProcess) {
@@ -63,14 +65,26 @@ public final class PrivateBus: Sendable {
             """
         let configPath = directory + "/bus.conf"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        return try await launch(directory: directory)
+    }
+
+    private static func launch(directory: String) async throws -> PrivateBus {
         let daemon = try ChildProcess(
-            "/usr/bin/dbus-daemon", ["--config-file=\(configPath)", "--print-address=1", "--nofork"])
+            "/usr/bin/dbus-daemon", ["--config-file=\(directory)/bus.conf", "--print-address=1", "--nofork"])
         guard await daemon.waitForOutput(containing: "\n") else {
             await daemon.terminate()
             throw BusStartError(message: "dbus-daemon printed no address: \(daemon.stderr)")
         }
         let address = daemon.stdout.split(separator: "\n").first.map(String.init) ?? ""
         return PrivateBus(directory: directory, address: address, daemon: daemon)
+    }
+
+    /// Kills this dbus-daemon and starts a new one on the same socket, as when the system bus
+    /// restarts. Clients must reconnect. The returned bus replaces this one.
+    public func restarted() async throws -> PrivateBus {
+        await daemon.terminate()
+        unlink(directory + "/bus")
+        return try await Self.launch(directory: directory)
     }
 
     /// Kills the daemon and removes its directory.
