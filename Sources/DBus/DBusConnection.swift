@@ -31,7 +31,8 @@ public final class DBusConnection: @unchecked Sendable {
     // Queue-confined state.
     var keepAlive: Unmanaged<DBusConnection>?
     var isClosed = false
-    var disconnectWaiters: [CheckedContinuation<Void, Never>] = []
+    var disconnectWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    var nextDisconnectWaiter: UInt64 = 0
     var objects: [ObjectPath: ExportedObjectState] = [:]
     var objectManagers: Set<ObjectPath> = []
     var subscriptions: [UInt64: SignalSubscriptionState] = [:]
@@ -106,12 +107,26 @@ public final class DBusConnection: @unchecked Sendable {
 
     /// Returns once the connection is closed or the bus went away.
     public func waitUntilDisconnected() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        // Cancellation returns early too, so a task group waiting here can finish.
+        let cancelled = Mutex(false)
+        let id = Mutex<UInt64?>(nil)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                queue.async {
+                    if self.isClosed || cancelled.withLock({ $0 }) {
+                        continuation.resume()
+                    } else {
+                        self.nextDisconnectWaiter += 1
+                        id.withLock { $0 = self.nextDisconnectWaiter }
+                        self.disconnectWaiters[self.nextDisconnectWaiter] = continuation
+                    }
+                }
+            }
+        } onCancel: {
+            cancelled.withLock { $0 = true }
             queue.async {
-                if self.isClosed {
-                    continuation.resume()
-                } else {
-                    self.disconnectWaiters.append(continuation)
+                if let key = id.withLock({ $0 }), let waiter = self.disconnectWaiters.removeValue(forKey: key) {
+                    waiter.resume()
                 }
             }
         }
@@ -129,7 +144,7 @@ public final class DBusConnection: @unchecked Sendable {
         subscriptions.removeAll()
         nameOwners.removeAll()
         objects.removeAll()
-        for waiter in disconnectWaiters { waiter.resume() }
+        for waiter in disconnectWaiters.values { waiter.resume() }
         disconnectWaiters.removeAll()
         keepAlive?.release()
         keepAlive = nil

@@ -149,7 +149,7 @@ struct DaemonLifecycleTests {
 
             daemon.process.signal(SIGTERM)
             #expect(try await socket.receive().contains("STOPPING=1"))
-            let exit = await daemon.process.wait()
+            let exit = await daemon.process.wait(seconds: 20)
             #expect(exit.status == 0)
         }
     }
@@ -176,7 +176,7 @@ struct DaemonLifecycleTests {
         try await withLab { bus, namespace, directory, client in
             let daemon = try DaemonUnderTest.start(
                 "ipvsd", config: try writeConfig(sampleConfig, in: directory), bus: bus, in: namespace)
-            let exit = await daemon.process.wait()
+            let exit = await daemon.process.wait(seconds: 20)
             #expect(exit.status != 0)
             #expect(exit.stderr.contains("the kernel has no IPVS"))
             #expect(try await client.nameOwner(of: daemon.busName) == nil)

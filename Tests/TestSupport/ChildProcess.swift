@@ -65,9 +65,14 @@ public final class ChildProcess: Sendable {
         return false
     }
 
-    /// Waits for the exit and for all output.
-    public func wait() async -> CommandResult {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
+    /// Waits for the exit and for all output; after `seconds` (if given) the child is killed, so
+    /// a hung child fails its test instead of hanging the run.
+    public func wait(seconds: Double? = nil) async -> CommandResult {
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        while process.isRunning {
+            if let deadline, Date() > deadline { kill(process.processIdentifier, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         await withCheckedContinuation { continuation in
             readers.notify(queue: .global()) { continuation.resume() }
         }
