@@ -78,6 +78,7 @@ func summary(of config: KeepalivedConfiguration) -> String {
         (config.syncGroups.count, "vrrp_sync_group"),
         (config.scripts.count, "vrrp_script"),
         (config.virtualServers.count, "virtual_server"),
+        (config.virtualServers.reduce(0) { $0 + $1.realServers.count }, "real_server"),
     ]
     return counts.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
 }
