@@ -62,7 +62,8 @@ PY
 measure() {
     local times=() rss=0 line
     for _ in $(seq "$runs"); do
-        line=$( { /usr/bin/time -f "%e %M" ip netns exec "$ns" "$@" >/dev/null 2>&1; } 2>&1 | tail -n 1)
+        /usr/bin/time -o "$work/time" -f "%e %M" ip netns exec "$ns" "$@" >/dev/null 2>&1 || true
+        line=$(tail -n 1 "$work/time")
         times+=("${line% *}"); rss=${line#* }
     done
     printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" "$rss"
@@ -71,6 +72,9 @@ measure() {
 printf '%-28s %10s %10s %12s %12s %8s\n' "config" "ours s" "kad s" "ours MiB" "kad MiB" "ratio"
 for name in instances-1000 real-servers-10000 one-service-10000 real-servers-100000; do
     file="$work/$name.conf"
+    # Both must accept the file, or the timing means nothing.
+    "$kactl" config check -f "$file" >/dev/null || { echo "kactl refused $name" >&2; exit 1; }
+    ip netns exec "$ns" keepalived -t -f "$file" >/dev/null 2>&1 || { echo "keepalived -t refused $name" >&2; exit 1; }
     read -r ours_s ours_kb < <(measure "$kactl" config check -f "$file")
     read -r kad_s kad_kb < <(measure keepalived -t -f "$file")
     ratio=$(awk -v a="$ours_s" -v b="$kad_s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
