@@ -41,17 +41,21 @@ enum DBusBenchmark {
             calls.append(clock.now - start)
         }
 
-        let signals = try await client.signals(matching: DBusMatchRule(path: path, interface: interface, member: "Tick"))
+        let signals = try await client.signals(
+            matching: DBusMatchRule(path: path, interface: interface, member: "Tick"))
         var iterator = signals.makeAsyncIterator()
         var deliveries: [Duration] = []
         deliveries.reserveCapacity(count)
         for _ in 0..<count {
             try exported.emitSignal(interface, "Tick", [.uint64(monotonicNanoseconds())])
-            guard let signal = try await iterator.next(), let sentAt = signal.arguments.first?.uint64Value else { break }
+            guard let signal = try await iterator.next(), let sentAt = signal.arguments.first?.uint64Value else {
+                break
+            }
             deliveries.append(.nanoseconds(Int64(monotonicNanoseconds() - sentAt)))
         }
 
-        print("D-Bus latency, \(count) each, private dbus-daemon, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "D-Bus latency, \(count) each, private dbus-daemon, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print(row("metric", "median µs", "p99 µs", "max µs"))
         print(row("method round trip", calls))
         print(row("signal delivery", deliveries))
@@ -71,9 +75,10 @@ enum DBusBenchmark {
     }
 
     static func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
-        a.padding(toLength: 20, withPad: " ", startingAt: 0) + [b, c, d].map {
-            String(repeating: " ", count: max(0, 12 - $0.count)) + $0
-        }.joined()
+        a.padding(toLength: 20, withPad: " ", startingAt: 0)
+            + [b, c, d].map {
+                String(repeating: " ", count: max(0, 12 - $0.count)) + $0
+            }.joined()
     }
 
     static func monotonicNanoseconds() -> UInt64 {

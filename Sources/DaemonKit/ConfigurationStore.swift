@@ -23,7 +23,9 @@ public actor ConfigurationStore {
     /// Loads the file once. Throws when it has errors: a daemon then refuses to start.
     public static func open(path: String, configID: String?) throws(ConfigError) -> (ConfigurationStore, [Diagnostic]) {
         let loaded = try ConfigLoader(configID: configID).load(file: path)
-        return (ConfigurationStore(path: path, configID: configID, configuration: loaded.configuration), loaded.warnings)
+        return (
+            ConfigurationStore(path: path, configID: configID, configuration: loaded.configuration), loaded.warnings
+        )
     }
 
     init(path: String, configID: String?, configuration: KeepalivedConfiguration) {

@@ -7,10 +7,14 @@ public struct DaemonOptions: ParsableArguments, Sendable {
         help: "The configuration file (keepalived's -f).")
     public var configFile: String = "/etc/keepalived/keepalived.conf"
 
-    @Option(name: [.customShort("i"), .customLong("config-id")], help: "Selects @id lines (default: the host name's first label).")
+    @Option(
+        name: [.customShort("i"), .customLong("config-id")],
+        help: "Selects @id lines (default: the host name's first label).")
     public var configID: String?
 
-    @Flag(name: [.customShort("t"), .customLong("config-test")], help: "Check the configuration and exit (keepalived's -t).")
+    @Flag(
+        name: [.customShort("t"), .customLong("config-test")],
+        help: "Check the configuration and exit (keepalived's -t).")
     public var configTest = false
 
     @Option(help: "Connect to this D-Bus address instead of the system bus (DBUS_SYSTEM_BUS_ADDRESS also works).")

@@ -15,7 +15,8 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(name: [.short, .customLong("config")], help: "The configuration file.")
         var file: String = "/etc/keepalived/keepalived.conf"
 
-        @Option(name: [.short, .customLong("config-id")], help: "Selects @id lines (default: the host name's first label).")
+        @Option(
+            name: [.short, .customLong("config-id")], help: "Selects @id lines (default: the host name's first label).")
         var configID: String?
     }
 
@@ -30,7 +31,9 @@ struct ConfigCommand: AsyncParsableCommand {
             do {
                 let loaded = try ConfigLoader(configID: options.configID).load(file: options.file)
                 for warning in loaded.warnings { style.print(warning) }
-                print("\(options.file): OK: \(summary(of: loaded.configuration)); \(plural(loaded.warnings.count, "warning"))")
+                print(
+                    "\(options.file): OK: \(summary(of: loaded.configuration)); \(plural(loaded.warnings.count, "warning"))"
+                )
             } catch {
                 for diagnostic in error.diagnostics { style.print(diagnostic) }
                 let errors = error.diagnostics.filter { $0.severity == .error }.count

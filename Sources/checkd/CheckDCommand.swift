@@ -6,7 +6,8 @@ import KeepalivedConfig
 @main
 struct CheckDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checkd", abstract: "keepalive's checkd: vrrp_script runs and real-server health checks.", version: KeepaliveVersion.current)
+        commandName: "checkd", abstract: "keepalive's checkd: vrrp_script runs and real-server health checks.",
+        version: KeepaliveVersion.current)
 
     @OptionGroup var options: DaemonOptions
 

@@ -9,6 +9,7 @@ struct CheckRole: DaemonRole {
 
     func start(configuration: KeepalivedConfiguration, context: DaemonContext) async throws {
         context.logger.info(
-            "Configuration has \(configuration.scripts.count) vrrp_script and \(configuration.virtualServers.count) virtual_server")
+            "Configuration has \(configuration.scripts.count) vrrp_script and \(configuration.virtualServers.count) virtual_server"
+        )
     }
 }

@@ -6,7 +6,8 @@ import KeepalivedConfig
 @main
 struct IPVSDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ipvsd", abstract: "keepalive's ipvsd: the kernel IPVS table from virtual_server blocks.", version: KeepaliveVersion.current)
+        commandName: "ipvsd", abstract: "keepalive's ipvsd: the kernel IPVS table from virtual_server blocks.",
+        version: KeepaliveVersion.current)
 
     @OptionGroup var options: DaemonOptions
 

@@ -16,7 +16,8 @@ struct IPVSRole: DaemonRole {
             throw IPVSUnavailable()
         }
         context.logger.info(
-            "IPVS generic netlink family \(family); configuration has \(configuration.virtualServers.count) virtual_server")
+            "IPVS generic netlink family \(family); configuration has \(configuration.virtualServers.count) virtual_server"
+        )
     }
 }
 

@@ -6,7 +6,8 @@ import KeepalivedConfig
 @main
 struct VRRPDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vrrpd", abstract: "keepalive's vrrpd: VRRP adverts and virtual IP addresses.", version: KeepaliveVersion.current)
+        commandName: "vrrpd", abstract: "keepalive's vrrpd: VRRP adverts and virtual IP addresses.",
+        version: KeepaliveVersion.current)
 
     @OptionGroup var options: DaemonOptions
 

@@ -9,6 +9,7 @@ struct VRRPRole: DaemonRole {
 
     func start(configuration: KeepalivedConfiguration, context: DaemonContext) async throws {
         context.logger.info(
-            "Configuration has \(configuration.instances.count) vrrp_instance and \(configuration.syncGroups.count) vrrp_sync_group")
+            "Configuration has \(configuration.instances.count) vrrp_instance and \(configuration.syncGroups.count) vrrp_sync_group"
+        )
     }
 }

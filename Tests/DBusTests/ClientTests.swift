@@ -1,6 +1,6 @@
-import KeepaliveTestSupport
 import DBus
 import Foundation
+import KeepaliveTestSupport
 import Testing
 
 /// A python3-dbus service the Swift client talks to.

@@ -1,6 +1,6 @@
-import KeepaliveTestSupport
 import DBus
 import Foundation
+import KeepaliveTestSupport
 import Testing
 
 extension BusTests {

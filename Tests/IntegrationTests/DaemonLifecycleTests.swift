@@ -61,7 +61,8 @@ struct DaemonLifecycleTests {
             let firstLoad = try await daemon.property("ConfigLoadedAt", on: client).uint64Value
 
             // A bad value on line 12 (priority out of range): refused over D-Bus, with its location.
-            _ = try writeConfig(sampleConfig.replacingOccurrences(of: "priority 100", with: "priority 300"), in: directory)
+            _ = try writeConfig(
+                sampleConfig.replacingOccurrences(of: "priority 100", with: "priority 300"), in: directory)
             let refusal = await #expect(throws: DBusError.self) {
                 _ = try await client.call(
                     destination: daemon.busName, path: daemon.rootPath, interface: daemon.busName, method: "Reload")
@@ -77,7 +78,8 @@ struct DaemonLifecycleTests {
             #expect(try await daemon.property("ConfigLoadedAt", on: client).uint64Value == firstLoad)
 
             // A good file again is taken.
-            _ = try writeConfig(sampleConfig.replacingOccurrences(of: "priority 100", with: "priority 110"), in: directory)
+            _ = try writeConfig(
+                sampleConfig.replacingOccurrences(of: "priority 100", with: "priority 110"), in: directory)
             _ = try await client.call(
                 destination: daemon.busName, path: daemon.rootPath, interface: daemon.busName, method: "Reload")
             let reloaded = try #require(try await daemon.property("ConfigLoadedAt", on: client).uint64Value)
@@ -107,12 +109,16 @@ struct DaemonLifecycleTests {
                 "vrrpd", config: try writeConfig(sampleConfig, in: directory), bus: bus, in: namespace)
             defer { daemon.process.signal(SIGKILL) }
             try await daemon.waitForName(on: client)
-            let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/busctl", "--address=\(bus.address)"]
+            let nobody = [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/busctl", "--address=\(bus.address)",
+            ]
 
             let own = try await run(
                 "/usr/bin/setpriv",
-                nobody + ["call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
-                    "su", "org.keepalive.Check1", "4"])
+                nobody + [
+                    "call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+                    "su", "org.keepalive.Check1", "4",
+                ])
             #expect(own.status != 0)
             #expect(own.stderr.contains("Access denied") || own.stderr.contains("not allowed to own"))
 
@@ -124,7 +130,8 @@ struct DaemonLifecycleTests {
 
             // No polkit on this bus: an unprivileged Reload is refused, never let through.
             let reload = try await run(
-                "/usr/bin/setpriv", nobody + ["call", daemon.busName, daemon.rootPath.rawValue, daemon.busName, "Reload"])
+                "/usr/bin/setpriv",
+                nobody + ["call", daemon.busName, daemon.rootPath.rawValue, daemon.busName, "Reload"])
             #expect(reload.status != 0)
             #expect(reload.stderr.lowercased().contains("access denied") || reload.stderr.contains("AccessDenied"))
         }
@@ -196,7 +203,9 @@ final class NotifySocket: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard fd >= 0, bound == 0 else { throw HarnessError("cannot bind \(path): errno \(errno)") }
     }

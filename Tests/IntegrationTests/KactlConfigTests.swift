@@ -56,7 +56,8 @@ struct KactlConfigTests {
     }
 
     @Test func aMissingFileIsAClearError() async throws {
-        let check = try await run(try Repository.binary("kactl"), ["config", "check", "-f", "/nonexistent/keepalived.conf"])
+        let check = try await run(
+            try Repository.binary("kactl"), ["config", "check", "-f", "/nonexistent/keepalived.conf"])
         #expect(check.status == 1)
         #expect(check.stderr.contains("/nonexistent/keepalived.conf"))
     }

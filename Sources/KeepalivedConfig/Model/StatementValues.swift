@@ -66,7 +66,8 @@ extension Word {
         return value
     }
 
-    public func decimal(in range: ClosedRange<Double>, for keyword: String, _ diagnostics: inout Diagnostics) -> Double? {
+    public func decimal(in range: ClosedRange<Double>, for keyword: String, _ diagnostics: inout Diagnostics) -> Double?
+    {
         guard let value = Double(text), value.isFinite else {
             diagnostics.error("'\(keyword)' expects a number, got '\(text)'", at: location)
             return nil
@@ -143,7 +144,8 @@ public func readBlock(
         if !handle(statement, &diagnostics) {
             if KeepalivedConfiguration.sectionKeywords.contains(statement.name) {
                 diagnostics.error(
-                    "'\(statement.name)' is a top-level block and cannot be inside \(blockName)", at: statement.location)
+                    "'\(statement.name)' is a top-level block and cannot be inside \(blockName)", at: statement.location
+                )
                 continue
             }
             diagnostics.warning("unknown keyword '\(statement.name)' in \(blockName), ignored", at: statement.location)

@@ -1,5 +1,5 @@
-import KeepaliveTestSupport
 import DBus
+import KeepaliveTestSupport
 
 /// A Swift server for the fixture interface on its own connection: owns `org.keepalive.Test1`,
 /// serves an ObjectManager at the root and one item object.
