@@ -161,6 +161,27 @@ struct DaemonLifecycleTests {
         }
     }
 
+    @Test func pingsTheWatchdogWhileRunningAndNotWhileStopped() async throws {
+        try await withLab { bus, namespace, directory, client in
+            let socket = try NotifySocket(path: directory + "/notify")
+            defer { socket.close() }
+            // WATCHDOG_PID must name the daemon: `ip netns exec` execs it, so it keeps the pid we spawn.
+            let daemon = try DaemonUnderTest.start(
+                "checkd", config: try writeConfig(sampleConfig, in: directory), bus: bus, in: namespace,
+                environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "400000"])
+            defer { daemon.process.signal(SIGKILL) }
+            #expect(try await socket.receive().contains("READY=1"))
+            for _ in 0..<3 { #expect(try await socket.receive(seconds: 2).contains("WATCHDOG=1")) }
+
+            // A stopped daemon sends nothing; systemd would restart it after WatchdogSec.
+            daemon.process.signal(SIGSTOP)
+            socket.drain()
+            await #expect(throws: HarnessError.self) { _ = try await socket.receive(seconds: 1) }
+            daemon.process.signal(SIGCONT)
+            #expect(try await socket.receive(seconds: 2).contains("WATCHDOG=1"))
+        }
+    }
+
     @Test func reconnectsAndOwnsItsNameAgainWhenTheBusRestarts() async throws {
         try await withLab { bus, namespace, directory, client in
             let daemon = try DaemonUnderTest.start(
@@ -220,6 +241,12 @@ final class NotifySocket: Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         throw HarnessError("no notification on \(path) within \(seconds) s")
+    }
+
+    /// Drops whatever arrived so far.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recv(fd, &buffer, buffer.count, 0) > 0 {}
     }
 
     func close() {
