@@ -45,11 +45,17 @@ public struct ConfigWriter: Sendable {
         if on { line(keyword) }
     }
 
+    /// The word as keepalived's lexer reads it back: in double quotes when it is empty, holds a
+    /// blank, a brace, a comment character or a `$`, or starts like a conditional (`@`) or a
+    /// repetition (`~`). keepalived has no escapes, so a word cannot hold a double quote or a
+    /// newline: those become `'` and a space (the quote keepalived's script splitter also knows).
     static func quoted(_ word: String) -> String {
-        let special: Set<Character> = [" ", "\t", "{", "}", "!", "#", "\"", "$", "\\"]
-        guard word.isEmpty || word.contains(where: special.contains) else { return word }
-        let escaped = word.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-        return "\"\(escaped)\""
+        let special: Set<Character> = [" ", "\t", "\r", "{", "}", "!", "#", "$", "\"", "\n"]
+        let needsQuotes =
+            word.isEmpty || word.contains(where: special.contains) || word.hasPrefix("@") || word.hasPrefix("~")
+        guard needsQuotes else { return word }
+        let writable = word.replacingAll("\"", with: "'").replacingAll("\n", with: " ")
+        return "\"\(writable)\""
     }
 }
 

@@ -12,6 +12,9 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
     public var instances: [VRRPInstance] = []
     public var virtualServerGroups: [VirtualServerGroup] = []
     public var virtualServers: [VirtualServer] = []
+    /// Top-level blocks keepalived knows that the model keeps as written (`garp_group`,
+    /// `vrrp_track_process`, `linkbeat_interfaces`, `track_group`, `bfd_instance`, ...).
+    public var otherSections: [RawStatement] = []
 
     public init() {}
 
@@ -35,7 +38,7 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
                 }
             case "vrrp_script":
                 scripts.appendIfPresent(VRRPScript(reading: statement, &diagnostics))
-            case "vrrp_track_file":
+            case "vrrp_track_file", "track_file":
                 trackFiles.appendIfPresent(TrackFile(reading: statement, &diagnostics))
             case "vrrp_sync_group":
                 syncGroups.appendIfPresent(SyncGroup(reading: statement, &diagnostics))
@@ -45,12 +48,28 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
                 virtualServerGroups.appendIfPresent(VirtualServerGroup(reading: statement, &diagnostics))
             case "virtual_server":
                 virtualServers.appendIfPresent(VirtualServer(reading: statement, &diagnostics))
+            case let keyword where Self.rawSections.contains(keyword):
+                otherSections.append(RawStatement(statement))
             default:
                 diagnostics.warning("unknown keyword '\(statement.name)', ignored", at: statement.location)
             }
         }
         validateReferences(&diagnostics)
     }
+
+    /// Top-level keywords of keepalived 2.2 kept as written rather than typed.
+    static let rawSections: Set<String> = [
+        "linkbeat_interfaces", "interface_up_down_delays", "track_group", "vrrp_track_process",
+        "garp_group", "bfd_instance", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
+        "use_pid_dir", "linkbeat_use_polling", "child_wait_time",
+    ]
+
+    /// Every top-level block keyword: one of these inside another block is misplaced.
+    public static let sectionKeywords: Set<String> = [
+        "global_defs", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "vrrp_track_file",
+        "vrrp_sync_group", "vrrp_instance", "virtual_server_group", "virtual_server", "linkbeat_interfaces",
+        "interface_up_down_delays", "track_group", "vrrp_track_process", "garp_group", "bfd_instance",
+    ]
 
     /// Cross-section checks: names that one block uses and another must define.
     mutating func validateReferences(_ diagnostics: inout Diagnostics) {
@@ -71,6 +90,7 @@ extension KeepalivedConfiguration: ConfigRenderable {
         if !staticRules.isEmpty {
             writer.block("static_rules") { w in staticRules.forEach { $0.render(into: &w) } }
         }
+        otherSections.forEach { $0.render(into: &writer) }
         let sections: [any ConfigRenderable] =
             scripts + trackFiles + syncGroups + instances + virtualServerGroups + virtualServers
         sections.forEach { $0.render(into: &writer) }

@@ -108,9 +108,27 @@ extension Word {
 }
 
 extension Double {
-    /// Shortest text that reads back as the same value: `1` not `1.0`, `0.1` as is.
+    /// Shortest text that reads back as the same value: `1` not `1.0`, `0.1` as is, and
+    /// `0.000001` rather than `1e-06`, which keepalived's number reader refuses.
     public var formatted: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+        if self == rounded() && abs(self) < 1e15 { return String(Int(self)) }
+        let text = String(self)
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
+        let exponent = Int(text[text.index(after: e)...].drop { $0 == "+" }) ?? 0
+        var mantissa = Substring(text[..<e])
+        let sign = mantissa.hasPrefix("-") ? "-" : ""
+        if !sign.isEmpty { mantissa = mantissa.dropFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+        var point = parts[0].count + exponent
+        if point <= 0 {
+            digits = String(repeating: "0", count: 1 - point) + digits
+            point = 1
+        }
+        if point >= digits.count { return sign + digits + String(repeating: "0", count: point - digits.count) }
+        var fraction = digits.dropFirst(point)
+        while fraction.last == "0" { fraction = fraction.dropLast() }
+        return sign + digits.prefix(point) + (fraction.isEmpty ? "" : "." + fraction)
     }
 }
 
@@ -123,6 +141,11 @@ public func readBlock(
     for statement in statements {
         origin.record(statement.keyword)
         if !handle(statement, &diagnostics) {
+            if KeepalivedConfiguration.sectionKeywords.contains(statement.name) {
+                diagnostics.error(
+                    "'\(statement.name)' is a top-level block and cannot be inside \(blockName)", at: statement.location)
+                continue
+            }
             diagnostics.warning("unknown keyword '\(statement.name)' in \(blockName), ignored", at: statement.location)
         }
     }
