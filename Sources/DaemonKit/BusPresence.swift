@@ -52,6 +52,11 @@ public actor BusPresence {
         return published
     }
 
+    /// The published object at `path` (the root object, for a role updating its properties).
+    public func published(at path: ObjectPath) -> PublishedObject? {
+        objects.first { $0.path == path }
+    }
+
     /// Removes an object from the bus for good.
     public func withdraw(_ object: PublishedObject) async {
         objects.removeAll { $0 === object }
@@ -65,7 +70,7 @@ public actor BusPresence {
     public func maintain() async {
         while !Task.isCancelled {
             if let connection {
-                await connection.waitUntilDisconnected()
+                await Self.waitUntilDisconnectedOrCancelled(connection)
                 if Task.isCancelled { return }
                 logger.warning("Lost the D-Bus connection; keeping state and reconnecting")
                 self.connection = nil
@@ -80,6 +85,21 @@ public actor BusPresence {
                     delay = min(delay * 2, .seconds(5))
                 }
             }
+        }
+    }
+
+    /// `waitUntilDisconnected()` ignores cancellation: without this, a stopping daemon would wait
+    /// forever for a bus that stays up. The waiting task ends when `disconnect()` closes it.
+    private static func waitUntilDisconnectedOrCancelled(_ connection: DBusConnection) async {
+        let (ended, continuation) = AsyncStream<Never>.makeStream()
+        Task {
+            await connection.waitUntilDisconnected()
+            continuation.finish()
+        }
+        await withTaskCancellationHandler {
+            for await _ in ended {}
+        } onCancel: {
+            continuation.finish()
         }
     }
 

@@ -1,0 +1,299 @@
+import DBus
+import DaemonKit
+import Logging
+import Netlink
+import VRRP
+import VRRPSockets
+
+/// One running `vrrp_instance`: owns its state machine, socket, timer and virtual addresses.
+/// Every input (an advert, the timer, a D-Bus call, shutdown) is a call on this actor, so the
+/// machine sees one event at a time, and every action it returns is performed before the next.
+public actor InstanceRunner {
+    public nonisolated let settings: InstanceSettings
+    let logger: Logger
+    private var machine: VRRPStateMachine
+    private let socket: VRRPSocket
+    private let arp: GratuitousARPSender
+    private let addresses: VirtualAddressTable
+    private var expectations: ReceiveExpectations
+    /// VRIDs of the other instances on the same interface: their adverts are not drops.
+    private let siblingVRIDs: Set<UInt8>
+    private let clock = ContinuousClock()
+    private let origin: ContinuousClock.Instant
+
+    private var receiveTask: Task<Void, Never>?
+    private var garpTask: Task<Void, Never>?
+    private var timer = TimerState()
+    private var dropLog = LogLimiter()
+    public private(set) var counters = InstanceCounters()
+
+    private var object: PublishedObject?
+    private var published: InstanceSnapshot?
+    private var lastTransition: UInt64 = 0
+    /// Whether this process added the addresses (for keepalived's log wording only).
+    private var holdsAddresses = false
+
+    /// Opens the socket and resolves the addresses in the calling thread's network namespace.
+    /// Nothing is sent and no address changes until `start()`.
+    public init(settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], logger: Logger) throws {
+        self.settings = settings
+        self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
+        self.logger = logger
+        let socket = try VRRPSocket(
+            .init(
+                interface: settings.interface, destination: settings.destination,
+                sourceAddress: settings.sourceAddress))
+        do {
+            arp = try GratuitousARPSender(interface: settings.interface)
+            addresses = try VirtualAddressTable(
+                netlink: try RouteNetlink(), specs: settings.virtualAddresses + settings.excludedAddresses)
+            machine = VRRPStateMachine(
+                configuration: try settings.machineConfiguration(primaryAddress: socket.sourceAddress))
+        } catch {
+            socket.close()
+            throw error
+        }
+        self.socket = socket
+        let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
+        expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
+        origin = clock.now
+    }
+
+    public var state: VRRPInstanceState { machine.state }
+    public var effectivePriority: UInt8 { machine.effectivePriority }
+
+    /// The instant the state machine sees: centiseconds since this runner was made.
+    private var now: VRRPInstant { VRRPInstant(sinceOrigin: clock.now - origin) }
+
+    /// Sets the D-Bus object that mirrors this instance; its properties are brought up to date.
+    func attach(_ object: PublishedObject) {
+        self.object = object
+        published = nil
+        publish()
+    }
+
+    /// Starts receiving and leaves INIT: BACKUP (removing leftover addresses) or MASTER.
+    public func start() {
+        guard receiveTask == nil else { return }
+        let adverts = socket.adverts()
+        receiveTask = Task { [weak self] in
+            for await result in adverts {
+                guard let self else { return }
+                await self.receive(result)
+            }
+        }
+        perform(machine.start(now: now))
+    }
+
+    /// A clean stop: a MASTER sends priority 0 and removes its addresses; then the socket closes.
+    public func shutdown() {
+        perform(machine.shutdown(now: now))
+        timer.cancel()
+        garpTask?.cancel()
+        receiveTask?.cancel()
+        socket.close()
+        arp.close()
+    }
+
+    // MARK: D-Bus control
+
+    /// `SetPriority`, `ResetPriority`, `Switchover`: errors are the machine's refusals.
+    public func control(_ event: VRRPEvent) throws(VRRPStateMachineError) {
+        perform(try machine.handle(event, now: now))
+    }
+
+    // MARK: Receiving
+
+    private func receive(_ result: Result<ReceivedVRRPAdvert, AdvertDropReason>) {
+        let received: ReceivedVRRPAdvert
+        switch result {
+        case .failure(let reason):
+            drop(reason, from: nil)
+            return
+        case .success(let advert):
+            received = advert
+        }
+        if received.advert.virtualRouterID != settings.virtualRouterID,
+            siblingVRIDs.contains(received.advert.virtualRouterID)
+        {
+            return
+        }
+        expectations.isAddressOwner = machine.effectivePriority == 255
+        let notices: AdvertNotices
+        do {
+            notices = try received.validate(against: expectations)
+        } catch {
+            drop(error, from: received.source)
+            return
+        }
+        if notices.contains(.advertIntervalMismatch), dropLog.allows("interval \(received.source)", now: clock.now) {
+            logger.warning(
+                "VRRP_Instance(\(settings.name)) advertisement interval mismatch mine=\(settings.advertInterval) rcv'd=\(VRRPDuration.centiseconds(Int64(received.advert.advertIntervalCentiseconds))) from \(received.source)"
+            )
+        }
+        counters.received()
+        guard let sender = try? VRRPRouterAddress(bytes: received.source.bytes) else { return }
+        let advert = VRRPReceivedAdvert(
+            priority: received.advert.priority,
+            advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
+        perform(machine.receiveAdvert(advert, now: now))
+    }
+
+    private func drop(_ reason: AdvertDropReason, from source: InetAddress?) {
+        counters.dropped(reason)
+        guard dropLog.allows(reason.name, now: clock.now) else { return }
+        let origin = source.map { " from \($0)" } ?? ""
+        logger.warning(
+            "VRRP_Instance(\(settings.name)) dropped advert\(origin): \(reason) (logged at most once a minute)")
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [VRRPAction]) {
+        for action in actions {
+            switch action {
+            case .sendAdvert(let priority):
+                sendAdvert(priority: priority)
+            case .addVirtualAddresses:
+                logger.info("VRRP_Instance(\(settings.name)) setting protocol VIPs.")
+                holdsAddresses = true
+                for failure in addresses.addAll() { logger.error("VRRP_Instance(\(settings.name)) \(failure)") }
+            case .removeVirtualAddresses:
+                if holdsAddresses {
+                    logger.info("VRRP_Instance(\(settings.name)) removing protocol VIPs.")
+                } else {
+                    logger.debug("VRRP_Instance(\(settings.name)) removing VIPs a predecessor may have left")
+                }
+                holdsAddresses = false
+                for failure in addresses.removeAll() { logger.error("VRRP_Instance(\(settings.name)) \(failure)") }
+            case .sendGratuitousARP:
+                announce()
+            case .armTimer(_, let deadline):
+                armTimer(at: deadline)
+            case .cancelTimer:
+                timer.cancel()
+            case .notify(let state):
+                logger.debug("VRRP_Instance(\(settings.name)) notify \(state) (notify scripts are not run yet)")
+            case .stateChanged(let old, let new, let reason):
+                lastTransition = WallClock.microsecondsSinceEpoch()
+                publish()
+                do {
+                    try object?.emit(
+                        InstanceObject.interface, "StateChanged",
+                        [.string(old.rawValue), .string(new.rawValue), .string(reason)])
+                } catch {
+                    logger.warning("VRRP_Instance(\(settings.name)) cannot emit StateChanged: \(error)")
+                }
+            case .effectivePriorityChanged:
+                break
+            case .log(let line):
+                logger.info("\(line)")
+            }
+        }
+        publish()
+    }
+
+    private func sendAdvert(priority: UInt8) {
+        do {
+            try socket.send(settings.advert(priority: priority))
+            counters.sent()
+        } catch {
+            if dropLog.allows("send", now: clock.now) {
+                logger.error("VRRP_Instance(\(settings.name)) cannot send advert: \(error)")
+            }
+        }
+    }
+
+    /// keepalived's gratuitous ARP as MASTER: a burst of `garp_master_repeat` now, and another
+    /// after `garp_master_delay`, each burst on its own task so adverts are never delayed.
+    private func announce() {
+        let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
+        guard !addresses.isEmpty else { return }
+        let text = addresses.map(\.description).joined(separator: ", ")
+        logger.info("VRRP_Instance(\(settings.name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        garpTask?.cancel()
+        let (arp, repeatCount, delay, logger, name) = (
+            self.arp, max(settings.garpMasterRepeat, 1), settings.garpMasterDelay, logger, settings.name
+        )
+        garpTask = Task {
+            do {
+                try await arp.announce(addresses, count: repeatCount)
+                guard delay > 0 else { return }
+                try await Task.sleep(for: .seconds(delay))
+                try await arp.announce(addresses, count: repeatCount)
+            } catch is CancellationError {
+            } catch {
+                logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
+            }
+        }
+    }
+
+    // MARK: Timer
+
+    /// One timer task at a time. A later deadline does not restart it: it wakes at the old
+    /// deadline, sees the new one and sleeps again. An earlier one replaces it.
+    private func armTimer(at deadline: VRRPInstant) {
+        timer.deadline = deadline
+        if let sleepingUntil = timer.sleepingUntil, sleepingUntil <= deadline { return }
+        startTimerTask(until: deadline)
+    }
+
+    private func startTimerTask(until deadline: VRRPInstant) {
+        timer.task?.cancel()
+        timer.generation &+= 1
+        timer.sleepingUntil = deadline
+        let (generation, wake, clock) = (timer.generation, origin + deadline.sinceOrigin, clock)
+        timer.task = Task { [weak self] in
+            do { try await clock.sleep(until: wake) } catch { return }
+            await self?.timerWoke(generation: generation)
+        }
+    }
+
+    private func timerWoke(generation: UInt64) {
+        guard generation == timer.generation else { return }
+        timer.task = nil
+        timer.sleepingUntil = nil
+        guard let deadline = timer.deadline else { return }
+        let now = self.now
+        guard now >= deadline else {
+            startTimerTask(until: deadline)
+            return
+        }
+        timer.deadline = nil
+        perform(machine.timerFired(now: now))
+    }
+
+    // MARK: Properties
+
+    private func publish() {
+        let snapshot = InstanceSnapshot(
+            state: machine.state, priority: machine.basePriority, effectivePriority: machine.effectivePriority,
+            advertInterval: machine.configuration.advertInterval,
+            masterAddress: machine.masterAddress?.description ?? "", lastTransition: lastTransition,
+            lastReason: machine.lastReason)
+        guard let object, snapshot != published else { return }
+        let changes = snapshot.changes(since: published)
+        published = snapshot
+        do {
+            try object.update(InstanceObject.interface, changes)
+        } catch {
+            logger.warning("VRRP_Instance(\(settings.name)) cannot update D-Bus properties: \(error)")
+        }
+    }
+}
+
+/// The instance's single timer: the armed deadline and the task sleeping towards it.
+struct TimerState {
+    var deadline: VRRPInstant?
+    var sleepingUntil: VRRPInstant?
+    var task: Task<Void, Never>?
+    var generation: UInt64 = 0
+
+    mutating func cancel() {
+        deadline = nil
+        sleepingUntil = nil
+        task?.cancel()
+        task = nil
+        generation &+= 1
+    }
+}
