@@ -59,6 +59,10 @@ struct LVSErrorTests {
             "virtual_server_group G {\n    10.0.0.1 80\n}\nvirtual_server group G {\n    protocol TCP\n    real_server 2001:db8::3 80 {\n    }\n}",
             "test.conf:6:5", "address family of virtual_server_group G"
         ),
+        (
+            "virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        HTTP_GET {\n            connect_timeout 3\n        }\n    }\n}",
+            "test.conf:3:9", "at least one url"
+        ),
     ]
 
     /// keepalived's ranges for timers, retries and ports, each refused at the value.
@@ -153,7 +157,15 @@ struct LVSErrorTests {
             """
         let (configuration, diagnostics) = LVSText.read(text)
         #expect(diagnostics.errors.isEmpty)
-        #expect(configuration.virtualServers.last?.schedulerFlags == SchedulerFlags())
+        // What keepalived corrects, the model holds corrected.
+        let servers = configuration.virtualServers
+        #expect(servers.first?.realServers.first?.port == nil)
+        #expect(servers.first?.quorum == 1)
+        #expect(servers.dropFirst().first?.onePacketScheduling == false)
+        #expect(servers.last?.schedulerFlags == SchedulerFlags())
+        #expect(servers.last?.sorryServer?.port == 80)
+        #expect(servers.last?.realServers.map(\.address.description) == ["10.0.0.4", "10.0.0.5"])
+        #expect(servers.last?.realServers.first?.port == 80)
         let messages = diagnostics.warnings.map(\.message)
         #expect(messages.contains { $0.contains("protocol is ignored") })
         #expect(messages.contains { $0.contains("port of real_server 10.0.0.2 is ignored") })

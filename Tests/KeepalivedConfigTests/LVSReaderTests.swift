@@ -216,8 +216,10 @@ struct LVSReaderTests {
         #expect(server.snmpName == "web")
         #expect(server.quorum == 2 && server.hysteresis == 1)
         #expect(
-            server.quorumUp == LVSNotifyScript(command: "/usr/local/bin/quorum up", user: "nobody", group: "nogroup"))
-        #expect(server.quorumDown == LVSNotifyScript(command: "/usr/local/bin/quorum-down"))
+            server.quorumUp
+                == NotifyCommand(
+                    command: "/usr/local/bin/quorum up", runAs: ScriptUser(user: "nobody", group: "nogroup")))
+        #expect(server.quorumDown == NotifyCommand(command: "/usr/local/bin/quorum-down"))
         #expect(server.ipFamily == .inet)
         #expect(server.sorryServer == .init(address: IPAddress("10.1.0.1")!, port: 80))
         #expect(server.sorryServerInhibit)
@@ -232,8 +234,8 @@ struct LVSReaderTests {
         #expect(real.address == IPAddress("10.1.0.2") && real.port == 80)
         #expect(real.weight == 3)
         #expect(real.forwardingMethod == ForwardingMethod(.tun, tunnelType: .ipip))
-        #expect(real.notifyUp == LVSNotifyScript(command: "/bin/up arg", user: "root"))
-        #expect(real.notifyDown == LVSNotifyScript(command: "/bin/down"))
+        #expect(real.notifyUp == NotifyCommand(command: "/bin/up arg", runAs: ScriptUser(user: "root")))
+        #expect(real.notifyDown == NotifyCommand(command: "/bin/down"))
         #expect(real.upperThreshold == 1000 && real.lowerThreshold == 10)
         #expect(real.smtpAlert == true && real.alpha == false && real.inhibitOnFailure == false)
         #expect(real.virtualhost == "rs.example.com" && real.snmpName == "rs2")
@@ -294,7 +296,7 @@ struct LVSReaderTests {
         #expect(smtp.hosts.first?.connectPort == 587 && smtp.hosts.first?.bindTo == IPAddress("10.1.0.250"))
         let misc = try #require(checkers[4].misc)
         #expect(misc.path == "/usr/local/bin/check --host 10.1.0.2")
-        #expect(misc.timeout == 5 && misc.dynamic && misc.user == "nobody" && misc.group == "nogroup")
+        #expect(misc.timeout == 5 && misc.dynamic && misc.runAs == ScriptUser(user: "nobody", group: "nogroup"))
         #expect(misc.options.retry == 0)
         let dns = try #require(checkers[5].dns)
         #expect(dns.type == .aaaa && dns.name == "www.example.com" && dns.options.retry == 3)

@@ -103,8 +103,8 @@ struct LVSSampleTests {
         #expect(server.alpha && server.omega)
         #expect(server.quorum == 7)
         #expect(server.hysteresis == 2)
-        #expect(server.quorumUp == LVSNotifyScript(command: "/usr/local/sbin/quorum-up.sh"))
-        #expect(server.quorumDown == LVSNotifyScript(command: "/usr/local/sbin/quorum-down.sh"))
+        #expect(server.quorumUp == NotifyCommand(command: "/usr/local/sbin/quorum-up.sh"))
+        #expect(server.quorumDown == NotifyCommand(command: "/usr/local/sbin/quorum-down.sh"))
         #expect(server.realServers.allSatisfy { $0.port == 8080 && $0.checkers.first?.tcp != nil })
     }
 

@@ -105,4 +105,25 @@ import Testing
         #expect(configuration.staticAddresses.map(\.device) == ["eth0", "eth1", "eth2"])
         #expect(configuration.staticAddresses.map(\.scope) == ["link", "link", nil])
     }
+
+    @Test func localcheckSampleHasScriptsAndWeightedTracking() throws {
+        let configuration = try VRRPModelText.sample("keepalived.conf.vrrp.localcheck").configuration
+        let sshd = try #require(configuration.scripts.first { $0.name == "chk_sshd" })
+        #expect(sshd.script == "killall -0 sshd")
+        #expect(sshd.interval == 2)
+        #expect(sshd.weight == -4)
+        #expect(sshd.fall == 2)
+        #expect(sshd.rise == 2)
+        #expect(configuration.scripts.first { $0.name == "chk_http_port" }?.script == "</dev/tcp/127.0.0.1/80")
+        let instance = try #require(configuration.instances.first { $0.name == "VI_1" })
+        #expect(
+            instance.trackInterfaces == [
+                TrackedItem(name: "eth1", weight: 2), TrackedItem(name: "eth2", weight: -2), TrackedItem(name: "eth3"),
+            ])
+        #expect(
+            instance.trackScripts.map(\.name) == [
+                "chk_sshd", "chk_haproxy", "chk_http_port", "chk_https_port", "chk_smtp_port",
+            ])
+        #expect(instance.trackScripts[1].weight == 2)
+    }
 }

@@ -70,6 +70,18 @@ struct SyntaxIncludeTests {
         #expect(errors.first?.message.contains("include loop") == true)
     }
 
+    @Test func includesNestAtMost32Deep() throws {
+        let scratch = try ScratchDirectory()
+        for level in 0..<40 { try scratch.write("f\(level).conf", "s\(level)\ninclude f\(level + 1).conf\n") }
+        try scratch.write("f40.conf", "end\n")
+        let errors = SyntaxTest.errors { () throws(ConfigError) -> ParsedSyntax in
+            try SyntaxReader(configID: "n").read(file: scratch.path + "/f0.conf")
+        }
+        #expect(errors.count == 1)
+        #expect(errors.first?.location.description == scratch.path + "/f31.conf:2:9")
+        #expect(errors.first?.message.contains("nested more than 32") == true)
+    }
+
     @Test func theSameFileMayBeIncludedTwiceOneAfterTheOther() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("vip.conf", "10.0.0.1\n")

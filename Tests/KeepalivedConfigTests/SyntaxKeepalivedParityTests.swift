@@ -24,6 +24,8 @@ struct SyntaxKeepalivedParityTests {
         // Sequences and lists.
         "~SEQ(i,1,3) k$i\n~SEQ(i2,3) q$i2\n~SEQ(j, 5, -2, 1) r${j}x\n~SEQx(h,9,3,15) h${h}\n~SEQ(n,-2) n$n\n~SEQ(z,3,1) z$z",
         "~SEQ(n,0) n$n\n~SEQ(o, 010) o$o\n~SEQ(a,1,2) ~LST(b,x,y) p${a}${b}\n~LST({A, B}, {1,2},{3,4}) m${A}_${B}",
+        // Parameters inside a repetition's specification, and a parameter holding a repetition.
+        "$N=3\n$S=~SEQ(k,1,2) s$k\n~SEQ(i,1,${N}) a$i\n~SEQ(j,1,$N) b$j\n$S",
         // Multi-line definitions: each line is preprocessed again where the parameter is used.
         "$M= \\\n m1 a \\\n @main m2 \\\n @other m3 \\\n $N=7 \\\n m4$N\nbefore\n$M\nafter",
         "$P=\\\n p1\n$Q= \\\n q1 $P \\\n q2\n$Q\nx $P",

@@ -167,6 +167,14 @@ struct SyntaxPreprocessorTests {
                 == Array(repeating: ["s.conf:2:15", "s.conf:2:25", "s.conf:2:29"], count: 2).flatMap { $0 })
     }
 
+    @Test func aParameterMayHoldARepetitionAndItsBoundsMayBeParameters() throws {
+        let text = "$N=3\n$S=~SEQ(k,1,2) s$k\n~SEQ(i,1,${N}) a$i\n~LST(v,$N,x) l$v\n$S"
+        #expect(try SyntaxTest.shape(text) == "a1; a2; a3; l3; lx; s1; s2")
+        // A name the repetition does not define is still one error, not one per value.
+        let errors = SyntaxTest.errors("$S=~SEQ(k,1,3) s$q\n$S\n", file: "q.conf")
+        #expect(errors.map(\.location.description) == ["q.conf:2:1"])
+    }
+
     @Test func invalidRepetitionsAreErrors() throws {
         for bad in ["~SEQ(w,1,0,2) x", "~SEQ(w) x", "~LST(v) x", "~LST(v,a b) x", "~SEQ(1x,3) x", "~SEQ(i,1,3 x"] {
             let errors = SyntaxTest.errors("ok\n  \(bad)\n", file: "r.conf")

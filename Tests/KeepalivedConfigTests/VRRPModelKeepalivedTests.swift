@@ -66,6 +66,24 @@ struct VRRPModelKeepalivedTests {
             return try keepalivedOutput(text).filter { line in markers.contains { line.contains($0) } }
         }
 
+        /// What keepalived says about `text`, without file names and line numbers (which move
+        /// when the text is printed again) and without its start-up chatter.
+        func keepalivedMessages(_ text: String) throws -> [String] {
+            try keepalivedOutput(text).compactMap { line in
+                var message = Substring(line)
+                if let lineMark = line.range(of: ": Line ") ?? line.range(of: "(Line "),
+                    let close = line[lineMark.upperBound...].range(of: ") ")
+                {
+                    message = line[close.upperBound...]
+                }
+                let chatter = ["Starting", "Running on", "Command line", "Configuration file", "Opening file"]
+                if message.isEmpty || message.contains("vrrpmodel-") || chatter.contains(where: message.hasPrefix) {
+                    return nil
+                }
+                return String(message)
+            }
+        }
+
         /// Every line `keepalived -t` prints about `text`.
         func keepalivedOutput(_ text: String) throws -> [String] {
             let path = FileManager.default.temporaryDirectory
@@ -139,26 +157,52 @@ struct VRRPModelKeepalivedTests {
         let loaded = try VRRPModelText.load(original)
         #expect(loaded.warnings.map(\.location.line) == [12])
         let printed = Self.vrrpText(loaded.configuration)
-        func messages(_ text: String) throws -> [String] {
-            // "(FILE: Line N) message": the message, without the file and line that moved.
-            try namespace.keepalivedOutput(text).compactMap { line in
-                guard let lineMark = line.range(of: "Line ") else { return nil }
-                let rest = line[lineMark.upperBound...]
-                guard let close = rest.range(of: ") ") else { return nil }
-                return String(rest[close.upperBound...])
-            }
-        }
-        let expected = try messages(original)
+        let expected = try namespace.keepalivedMessages(original)
         #expect(expected.contains { $0.hasPrefix("Rule has no preference specified") })
-        let got = try messages(printed)
+        let got = try namespace.keepalivedMessages(printed)
         #expect(got == expected, "printed:\n\(printed)\nkeepalived says:\n\(got)\ninstead of:\n\(expected)")
+    }
+
+    /// What printing changes on purpose: `gw` is printed as `via`, and entries keepalived
+    /// skips (a rule with an unparsable address) are not printed at all.
+    static let intendedDifferences = [
+        "\"gw\" for routes is deprecated", "VRRP parsed invalid IP", "Invalid rule to address",
+    ]
+
+    /// Printing changes nothing keepalived sees: it says the same about the printed text as
+    /// about the original, for the rich configuration and every sample without LVS sections.
+    @Test func printedTextMeansTheSameToKeepalived() throws {
+        let namespace = try Namespace()
+        defer { namespace.close() }
+        var originals = [("rich.conf", RichConfiguration.text)]
+        for file in try VRRPModelText.sampleFiles() {
+            let configuration = try VRRPModelText.loadFile(file).configuration
+            guard configuration.virtualServers.isEmpty && configuration.virtualServerGroups.isEmpty,
+                !file.hasSuffix("conditional_conf")
+            else { continue }
+            originals.append((file, try String(contentsOfFile: file, encoding: .utf8)))
+        }
+        #expect(originals.count > 5)
+        for (name, original) in originals {
+            let printed = try VRRPModelText.model(original).rendered
+            let expected = try namespace.keepalivedMessages(original).filter { message in
+                !Self.intendedDifferences.contains { message.hasPrefix($0) }
+            }
+            let got = try namespace.keepalivedMessages(printed)
+            #expect(got == expected, "\(name): keepalived says\n\(got)\ninstead of\n\(expected)")
+        }
     }
 
     /// The checks this model makes are the ones keepalived makes: a refused input is refused
     /// by keepalived too.
     @Test(arguments: [
-        "    priority 0", "    advert_int 1.5", "    state PRIMARY",
-        "    track_interface {\n        eth1 weight 254\n    }",
+        "    priority 0", "    priority 256", "    priority high", "    advert_int 1.5", "    advert_int 0.005",
+        "    version 3\n    advert_int 0.125", "    state PRIMARY", "    smtp_alert maybe",
+        "    garp_master_delay 5000",
+        "    down_timer_adverts 101", "    track_interface {\n        eth1 weight 254\n    }",
+        "    authentication {\n        auth_type MD5\n    }", "    unicast_peer {\n        2001:db8::2\n    }",
+        "    virtual_routes {\n        dest 10.0.0.0/8 via 192.0.2.254\n    }",
+        "    virtual_rules {\n        from 10.0.0.0/8 table 5 pref 10\n    }",
     ])
     func refusedInputIsRefusedByKeepalived(body: String) throws {
         let namespace = try Namespace()

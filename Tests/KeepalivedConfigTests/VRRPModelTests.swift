@@ -281,4 +281,37 @@ extension VRRPModelTests {
             ))
         #expect(tolerant.warnings.isEmpty)
     }
+
+    /// Settings another setting rules out are reset with keepalived's reason, as keepalived -t shows.
+    @Test func conflictingSettingsAreResetWithWarnings() throws {
+        let text = Self.minimal.replacingOccurrences(
+            of: "interface eth0",
+            with: """
+                interface eth0
+                    version 3
+                    authentication {
+                        auth_type PASS
+                        auth_pass 1234
+                    }
+                    nopreempt
+                    preempt_delay 10
+                    mcast_dst_ip 224.0.0.30
+                    unicast_peer {
+                        192.0.2.99
+                    }
+                """)
+        let loaded = try VRRPModelText.load(text)
+        let instance = try #require(loaded.configuration.instances.first)
+        #expect(instance.authentication == nil)
+        #expect(instance.preemptDelay == nil)
+        #expect(instance.multicastGroup == nil)
+        #expect(!instance.preempt)
+        #expect(
+            loaded.warnings.map(\.message) == [
+                "(VI_1) VRRP version 3 does not support authentication, ignored",
+                "(VI_1) preempt_delay is incompatible with nopreempt mode, reset",
+                "(VI_1) multicast destination specified with unicast, ignored",
+            ])
+        #expect(loaded.warnings.map(\.location.line) == [4, 9, 10])
+    }
 }

@@ -24,6 +24,8 @@ struct Preprocessor {
     private var expandedLines = 0
     /// Set when an expansion ran away: the rest of that line's expansion is dropped.
     private var abandonLine = false
+    /// Undefined-parameter errors already reported: a repetition must not repeat them.
+    private var reportedUndefined: Set<Diagnostic> = []
 
     init(configID: String) {
         parameters = Parameters(configID: configID)
@@ -139,7 +141,14 @@ struct Preprocessor {
             return opened.name.isEmpty ? nil : opened
         }
         if line.bytes[i] == Byte.tilde {
-            switch Repetition.parse(line.bytes, at: i, end: end) {
+            let known = parameters
+            let directory = context.absoluteDirectory
+            let resolve = { (name: String) -> String? in
+                known.value(of: name, arguments: [], directory: directory)?.first.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
+            }
+            switch Repetition.parse(line.bytes, at: i, end: end, resolve: resolve) {
             case .success(let (repetition, after)):
                 let rest = line.dropping(to: after)
                 for row in repetition.rows where !abandonLine {
@@ -158,15 +167,21 @@ struct Preprocessor {
         }
         if !substituted, line.bytes[i..<end].contains(Byte.dollar) {
             let directory = context.absoluteDirectory
+            var undefined: [Diagnostic] = []
             switch Substitution.apply(
-                to: line.dropping(to: i), parameters: parameters, directory: directory, &diagnostics)
+                to: line.dropping(to: i), parameters: parameters, directory: directory, &diagnostics,
+                undefined: &undefined)
             {
             case .unchanged:
-                break
+                report(undefined)
             case .line(let expanded):
+                // A parameter that expands to `~SEQ(v, ...) ... $v` names the sequence's variable:
+                // the rest of the line is substituted again once `v` is set.
+                if !Self.isRepetition(expanded) { report(undefined) }
                 process(expanded, context, depth: depth + 1, substituted: true)
                 return nil
             case .lines(let expanded):
+                // Every line is substituted again, and reports what is still undefined then.
                 for expandedLine in expanded {
                     process(expandedLine, context, depth: depth + 1, substituted: false)
                 }
@@ -181,6 +196,23 @@ struct Preprocessor {
         }
         Lexer.lex(line.dropping(to: i), into: &builder, &diagnostics)
         return nil
+    }
+
+    private mutating func report(_ undefined: [Diagnostic]) {
+        for diagnostic in undefined where reportedUndefined.insert(diagnostic).inserted {
+            diagnostics.append(diagnostic)
+        }
+    }
+
+    /// True when the line, after any conditionals, starts with `~SEQ(`, `~SEQx(` or `~LST(`.
+    private static func isRepetition(_ line: SourceLine) -> Bool {
+        var i = line.skippingBlanks(from: line.range.lowerBound)
+        while i < line.range.upperBound, line.bytes[i] == Byte.at {
+            while i < line.range.upperBound, !Byte.isBlank(line.bytes[i]) { i += 1 }
+            i = line.skippingBlanks(from: i)
+        }
+        return line.starts(with: "~SEQ(", at: i) || line.starts(with: "~SEQx(", at: i)
+            || line.starts(with: "~LST(", at: i)
     }
 
     /// `$NAME=value` at `start`: defines it, or opens a multi-line definition when the value ends

@@ -4,7 +4,8 @@
 /// `~SEQ(var, end)`, `~SEQ(var, start, end)`, `~SEQ(var, start, step, end)`: start defaults to 1
 /// (-1 when end is negative), step to 1 or -1 towards end; numbers are read like strtol base 0
 /// (`0x` hex, leading `0` octal), as keepalived does. `~SEQx` writes the values in hexadecimal.
-/// `~LST(var, v1, v2, ...)` or `~LST({a, b}, {1, 2}, {3, 4})` lists the values.
+/// `~LST(var, v1, v2, ...)` or `~LST({a, b}, {1, 2}, {3, 4})` lists the values. A number or value
+/// written as `$NAME` or `${NAME}` is that parameter's value, as in keepalived.
 struct Repetition {
     /// The variables, and one row of values per repetition.
     var variables: [String]
@@ -18,7 +19,9 @@ struct Repetition {
     }
 
     /// Reads the specification starting at `start` (a `~`); returns it and the index after `)`.
-    static func parse(_ bytes: [UInt8], at start: Int, end: Int) -> Result<(Repetition, Int), ParseError> {
+    static func parse(
+        _ bytes: [UInt8], at start: Int, end: Int, resolve: (String) -> String?
+    ) -> Result<(Repetition, Int), ParseError> {
         let text = bytes[start..<end]
         let kind: Kind
         if text.starts(with: "~SEQx(".utf8) {
@@ -37,8 +40,8 @@ struct Repetition {
         let inner = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
         let parsed: Result<Repetition, ParseError> =
             switch kind {
-            case .sequence(let hex): sequence(inner, hex: hex)
-            case .list: list(inner)
+            case .sequence(let hex): sequence(inner, hex: hex, resolve: resolve)
+            case .list: list(inner, resolve: resolve)
             }
         return parsed.map { ($0, close + 1) }
     }
@@ -48,8 +51,11 @@ struct Repetition {
         case list
     }
 
-    private static func sequence(_ inner: String, hex: Bool) -> Result<Repetition, ParseError> {
-        let fields = inner.split(separator: ",", omittingEmptySubsequences: false).map(trimmed)
+    private static func sequence(
+        _ inner: String, hex: Bool, resolve: (String) -> String?
+    ) -> Result<Repetition, ParseError> {
+        var fields = inner.split(separator: ",", omittingEmptySubsequences: false).map(trimmed)
+        for index in fields.indices.dropFirst() { fields[index] = resolved(fields[index], resolve) }
         guard (2...4).contains(fields.count) else {
             return .failure(.invalid("expected (variable, [start, [step,]] end)"))
         }
@@ -82,10 +88,11 @@ struct Repetition {
         return .success(Repetition(variables: [fields[0]], rows: rows))
     }
 
-    private static func list(_ inner: String) -> Result<Repetition, ParseError> {
-        guard let items = topLevelItems(inner), items.count >= 2 else {
+    private static func list(_ inner: String, resolve: (String) -> String?) -> Result<Repetition, ParseError> {
+        guard var items = topLevelItems(inner), items.count >= 2 else {
             return .failure(.invalid("expected (variable, value, ...) or ({variables}, {values}, ...)"))
         }
+        for index in items.indices.dropFirst() { items[index] = items[index].map { resolved($0, resolve) } }
         let variables = items[0]
         guard variables.allSatisfy(isName) else {
             return .failure(.invalid("'\(variables.joined(separator: ", "))' is not a list of parameter names"))
@@ -122,6 +129,19 @@ struct Repetition {
             guard !rest.isEmpty else { return items }
             rest = rest.dropFirst()
         }
+    }
+
+    /// `$NAME` or `${NAME}` replaced by the parameter's value (a few levels deep); other text as is.
+    private static func resolved(_ field: String, _ resolve: (String) -> String?) -> String {
+        var text = field
+        for _ in 0..<8 {
+            guard text.hasPrefix("$") else { break }
+            var name = text.dropFirst()
+            if name.hasPrefix("{"), name.hasSuffix("}") { name = name.dropFirst().dropLast() }
+            guard let value = resolve(String(name)) else { break }
+            text = trimmed(Substring(value))
+        }
+        return text
     }
 
     private static func trimmed(_ text: Substring) -> String {

@@ -7,8 +7,10 @@
 /// conditionals or more parameters). Every byte that came from a value gets the column of the `$`
 /// that was written in the file.
 ///
-/// An undefined parameter outside quotes is an error. Inside double quotes it stays as written
-/// (keepalived's behaviour), so shell variables in scripts such as `"kill -0 $PID"` keep working.
+/// An undefined parameter stays as written, as in keepalived. Outside quotes the caller reports it
+/// as an error (`undefined`) unless the line turns out to be a `~SEQ`/`~LST` whose variables it
+/// names; inside double quotes it is left alone, so shell variables in scripts such as
+/// `"kill -0 $PID"` keep working.
 struct Substitution {
     enum Result {
         case unchanged
@@ -23,7 +25,8 @@ struct Substitution {
     private let directory: String
     private let source: SourceLine
     /// The source line's column map, kept apart so the per-byte loop touches no struct copies.
-    private let sourceColumns: [Int32]?
+    private let sourceColumns: [Int32]
+    private let sourceColumnsAreOffsets: Bool
     private let sourceLineStart: Int
     private var output: [UInt8] = []
     private var columns: [Int32] = []
@@ -32,24 +35,30 @@ struct Substitution {
     private var changed = false
     private var failed = false
     private(set) var diagnostics: [Diagnostic] = []
+    /// Errors for undefined parameters outside quotes, for the caller to report or drop.
+    private(set) var undefined: [Diagnostic] = []
 
     private init(parameters: Parameters, directory: String, source: SourceLine) {
         self.parameters = parameters
         self.directory = directory
         self.source = source
-        sourceColumns = source.columns
+        sourceColumns = source.columns ?? []
+        sourceColumnsAreOffsets = source.columns == nil
         sourceLineStart = source.lineStart
         output.reserveCapacity(source.range.count + 32)
         columns.reserveCapacity(source.range.count + 32)
     }
 
-    /// Substitutes `line`; `directory` is the value of `${_PWD}`.
+    /// Substitutes `line`; `directory` is the value of `${_PWD}`. Errors for undefined parameters
+    /// outside quotes go to `undefined`, everything else to `diagnostics`.
     static func apply(
-        to line: SourceLine, parameters: Parameters, directory: String, _ diagnostics: inout [Diagnostic]
+        to line: SourceLine, parameters: Parameters, directory: String,
+        _ diagnostics: inout [Diagnostic], undefined: inout [Diagnostic]
     ) -> Result {
         var substitution = Substitution(parameters: parameters, directory: directory, source: line)
         substitution.scan(line.bytes, line.range, fixedColumn: nil, depth: 0)
         diagnostics += substitution.diagnostics
+        undefined += substitution.undefined
         return substitution.result()
     }
 
@@ -87,21 +96,20 @@ struct Substitution {
             if let lines = parameters.value(of: use.name, arguments: bytes[use.arguments], directory: directory) {
                 changed = true
                 expand(lines, name: use.name, column: column, depth: depth)
-            } else if quoted {
-                if use.braced {
+            } else {
+                if quoted, use.braced {
                     diagnostics.append(
                         Diagnostic(
                             .warning, at: location,
                             "parameter '\(use.name)' is not defined; '${\(use.name)}' is kept as written"))
+                } else if !quoted {
+                    undefined.append(
+                        Diagnostic(
+                            .error, at: location,
+                            "undefined parameter '\(use.name)': expected a '$\(use.name)=value' definition before this use"
+                        ))
                 }
                 for j in i..<use.end { append(bytes[j], fixedColumn ?? sourceColumn(j)) }
-            } else {
-                changed = true
-                diagnostics.append(
-                    Diagnostic(
-                        .error, at: location,
-                        "undefined parameter '\(use.name)': expected a '$\(use.name)=value' definition before this use")
-                )
             }
             i = use.end
         }
@@ -137,10 +145,8 @@ struct Substitution {
     @inline(__always)
     private func sourceColumn(_ index: Int) -> Int32 {
         let offset = index - sourceLineStart
-        if let sourceColumns {
-            return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1
-        }
-        return Int32(truncatingIfNeeded: offset + 1)
+        if sourceColumnsAreOffsets { return Int32(truncatingIfNeeded: offset + 1) }
+        return offset < sourceColumns.count ? sourceColumns[offset] : (sourceColumns.last ?? 0) + 1
     }
 
     @inline(__always)

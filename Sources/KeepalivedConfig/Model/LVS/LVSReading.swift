@@ -34,20 +34,6 @@ extension Statement {
         return value
     }
 
-    /// `notify_up`, `quorum_down`...: a script, then an optional user and group.
-    func notifyScript(_ diagnostics: inout Diagnostics) -> LVSNotifyScript? {
-        guard let command = argument(0, &diagnostics, expected: "a script") else { return nil }
-        if arguments.count > 3 {
-            diagnostics.error(
-                "'\(name)' expects a script and an optional user and group; quote a script that has arguments",
-                at: arguments[3].location)
-            return nil
-        }
-        return LVSNotifyScript(
-            command: command.text, user: arguments.count > 1 ? arguments[1].text : nil,
-            group: arguments.count > 2 ? arguments[2].text : nil)
-    }
-
     /// `NAT`, `DR` or `TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]`, checked the way
     /// keepalived checks tunnel options.
     func forwardingMethod(_ diagnostics: inout Diagnostics) -> ForwardingMethod? {
@@ -127,9 +113,8 @@ extension Statement {
 
 extension ConfigWriter {
     /// `keyword script [user [group]]` when the script is set.
-    mutating func script(_ keyword: String, _ script: LVSNotifyScript?) {
-        guard let script else { return }
-        line([keyword] + script.words)
+    mutating func script(_ keyword: String, _ script: NotifyCommand?) {
+        script?.render(keyword, into: &self)
     }
 
     /// `keyword on|off` when the boolean is set.

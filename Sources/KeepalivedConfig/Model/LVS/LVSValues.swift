@@ -103,22 +103,6 @@ public struct ForwardingMethod: Hashable, Sendable, Codable {
     }
 }
 
-/// A script keepalived runs on a change (`notify_up`, `quorum_up`, ...): the command line, and
-/// optionally the user and group to run it as.
-public struct LVSNotifyScript: Hashable, Sendable, Codable {
-    public var command: String
-    public var user: String?
-    public var group: String?
-
-    public init(command: String, user: String? = nil, group: String? = nil) {
-        self.command = command
-        self.user = user
-        self.group = group
-    }
-
-    var words: [String] { [command] + [user, group].compactMap { $0 } }
-}
-
 /// An HTTP status code or range of codes a `url` accepts, as in `status_code 200-299 503`.
 public struct HTTPStatusRange: Hashable, Sendable, Codable, CustomStringConvertible {
     public var first: Int

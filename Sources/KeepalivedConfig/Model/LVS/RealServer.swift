@@ -10,9 +10,9 @@ public struct RealServer: Hashable, Sendable, Codable {
     /// Overrides the virtual server's `lvs_method`.
     public var forwardingMethod: ForwardingMethod?
     /// Run when the checkers consider the server up.
-    public var notifyUp: LVSNotifyScript?
+    public var notifyUp: NotifyCommand?
     /// Run when the checkers consider the server down.
-    public var notifyDown: LVSNotifyScript?
+    public var notifyDown: NotifyCommand?
     /// Maximum number of connections to the server (`uthreshold`).
     public var upperThreshold: Int?
     /// Minimum number of connections to the server (`lthreshold`).
@@ -48,8 +48,8 @@ public struct RealServer: Hashable, Sendable, Codable {
             switch s.name {
             case "weight": weight = s.integer(in: 0...Int(Int32.max), &d) ?? weight
             case "lvs_method", "lb_kind": forwardingMethod = s.forwardingMethod(&d) ?? forwardingMethod
-            case "notify_up": notifyUp = s.notifyScript(&d) ?? notifyUp
-            case "notify_down": notifyDown = s.notifyScript(&d) ?? notifyDown
+            case "notify_up": notifyUp = NotifyCommand(reading: s, &d) ?? notifyUp
+            case "notify_down": notifyDown = NotifyCommand(reading: s, &d) ?? notifyDown
             case "uthreshold": upperThreshold = s.integer(in: 0...Int(Int32.max), &d) ?? upperThreshold
             case "lthreshold": lowerThreshold = s.integer(in: 0...Int(Int32.max), &d) ?? lowerThreshold
             case "smtp_alert": smtpAlert = s.boolean(&d) ?? smtpAlert

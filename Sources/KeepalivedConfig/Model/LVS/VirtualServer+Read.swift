@@ -95,8 +95,8 @@ extension VirtualServer {
         case "omega": omega = s.boolean(&d) ?? omega
         case "quorum": quorum = s.integer(in: 1...Int(UInt32.max), &d) ?? quorum
         case "hysteresis": hysteresis = s.integer(in: 0...Int(UInt32.max), &d) ?? hysteresis
-        case "quorum_up": quorumUp = s.notifyScript(&d) ?? quorumUp
-        case "quorum_down": quorumDown = s.notifyScript(&d) ?? quorumDown
+        case "quorum_up": quorumUp = NotifyCommand(reading: s, &d) ?? quorumUp
+        case "quorum_down": quorumDown = NotifyCommand(reading: s, &d) ?? quorumDown
         case "ip_family":
             if let word = s.argument(0, &d, expected: "inet or inet6") {
                 if let family = IPAddress.Family(rawValue: word.text) {
@@ -135,8 +135,11 @@ extension VirtualServer {
         return nil
     }
 
-    /// keepalived's checks across the options of one virtual server.
-    private func validate(_ statement: Statement, _ diagnostics: inout Diagnostics) {
+    /// keepalived's checks across the options of one virtual server. Where keepalived only warns
+    /// and corrects a value (ops without UDP, ports that DR, TUN or fwmark cannot use, duplicate
+    /// real servers, a quorum above the total weight), the model holds the corrected value, so it
+    /// is what keepalived would run.
+    private mutating func validate(_ statement: Statement, _ diagnostics: inout Diagnostics) {
         if case .address(_, nil) = service, persistenceTimeout == nil {
             diagnostics.error(
                 "virtual_server \(service) needs a port, unless it is persistent (persistence_timeout)",
@@ -144,8 +147,9 @@ extension VirtualServer {
         }
         if onePacketScheduling, let proto = `protocol`, proto != .udp {
             diagnostics.warning(
-                "one packet scheduling (ops) requires protocol UDP; keepalived ignores it",
+                "one packet scheduling (ops) requires protocol UDP; keepalived turns it off",
                 at: origin["ops"] ?? statement.location)
+            onePacketScheduling = false
         }
         switch (service, `protocol`) {
         case (.fwmark, .some):
@@ -156,71 +160,74 @@ extension VirtualServer {
                 "virtual_server \(service): no protocol set, keepalived defaults to UDP", at: statement.location)
         default: break
         }
-        if let sorryServer, let sorryPort = sorryServer.port {
+        if let sorryPort = sorryServer?.port {
             let kind = (sorryServerForwardingMethod ?? forwardingMethod).kind
             let location = origin["sorry_server"] ?? statement.location
-            switch service {
-            case .fwmark:
-                diagnostics.warning("fwmark virtual server \(service): the sorry_server port is ignored", at: location)
-            case .address(_, let port) where port != sorryPort && kind != .nat:
-                diagnostics.warning(
-                    "sorry_server port \(sorryPort) differs from virtual_server port; "
-                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
-                    at: location)
-            default: break
+            if let port = correctedPort(sorryPort, kind, "sorry_server", location, &diagnostics) {
+                sorryServer?.port = port
             }
         }
-        // One pass, borrowing each real server: this runs for every one of possibly 100,000.
+        // One pass, field by field: binding whole elements would copy each of possibly 100,000.
         var seen = Set<RealServerKey>(minimumCapacity: realServers.count)
+        var duplicates: [Int] = []
         var totalWeight = 0
         for index in realServers.indices {
-            // Field by field: binding the whole element would copy every real server.
-            let real = RealServerKey(address: realServers[index].address, port: realServers[index].port)
-            let kind = realServers[index].forwardingMethod?.kind ?? forwardingMethod.kind
             let location = realServers[index].origin.location ?? statement.location
-            check(real, kind, location, &seen, &diagnostics)
-            totalWeight += realServers[index].weight
-        }
-        if !realServers.isEmpty, quorum > totalWeight {
-            diagnostics.warning(
-                "quorum \(quorum) exceeds the total weight \(totalWeight) of the real servers; keepalived lowers it",
-                at: origin["quorum"] ?? statement.location)
-        }
-    }
-}
-
-extension VirtualServer {
-    /// keepalived's checks of one real server against its virtual server.
-    private func check(
-        _ real: RealServerKey, _ kind: ForwardingMethod.Kind, _ location: SourceLocation,
-        _ seen: inout Set<RealServerKey>, _ diagnostics: inout Diagnostics
-    ) {
-        switch service {
-        case .fwmark:
-            if real.port != nil {
-                diagnostics.warning(
-                    "fwmark virtual server \(service): the port of real_server \(real.address) is ignored", at: location
-                )
+            let address = realServers[index].address
+            let kind = realServers[index].forwardingMethod?.kind ?? forwardingMethod.kind
+            if let realPort = realServers[index].port,
+                let port = correctedPort(realPort, kind, "real_server \(address)", location, &diagnostics)
+            {
+                realServers[index].port = port
             }
-        case .address(let address, let port):
-            if let realPort = real.port, realPort != port, kind != .nat {
-                diagnostics.warning(
-                    "real_server \(real.address) port \(realPort) differs from virtual_server port; "
-                        + "DR and TUN cannot change ports, so keepalived uses \(port.map(String.init) ?? "none")",
-                    at: location)
-            }
-            if real.address.family != address.family, kind != .tun {
+            if case .address(let serviceAddress, _) = service, address.family != serviceAddress.family, kind != .tun {
                 diagnostics.error(
-                    "real_server \(real.address) is not in the address family of virtual_server \(address); "
+                    "real_server \(address) is not in the address family of virtual_server \(serviceAddress); "
                         + "only tunnelled real servers may differ",
                     at: location)
             }
-        case .group: break
+            let port = realServers[index].port
+            if seen.insert(RealServerKey(address: address, port: port)).inserted {
+                totalWeight += realServers[index].weight
+            } else {
+                diagnostics.warning(
+                    "real_server \(address)\(port.map { " \($0)" } ?? "") is duplicated; keepalived drops the second",
+                    at: location)
+                duplicates.append(index)
+            }
         }
-        if !seen.insert(real).inserted {
+        if !duplicates.isEmpty {
+            let dropped = Set(duplicates)
+            realServers = realServers.indices.filter { !dropped.contains($0) }.map { realServers[$0] }
+        }
+        if !realServers.isEmpty, totalWeight > 0, quorum > totalWeight {
             diagnostics.warning(
-                "real_server \(real.address)\(real.port.map { " \($0)" } ?? "") is duplicated; keepalived drops the second",
+                "quorum \(quorum) exceeds the total weight \(totalWeight) of the real servers; "
+                    + "keepalived lowers it to \(totalWeight)",
+                at: origin["quorum"] ?? statement.location)
+            quorum = totalWeight
+        }
+    }
+
+    /// The port keepalived uses instead of `port` for a real or sorry server, when it differs:
+    /// `.some(nil)` for a fwmark service (no port), the service's port for DR and TUN, which
+    /// cannot change ports. nil when `port` stands.
+    private func correctedPort(
+        _ port: Int, _ kind: ForwardingMethod.Kind, _ what: String, _ location: SourceLocation,
+        _ diagnostics: inout Diagnostics
+    ) -> Int?? {
+        switch service {
+        case .fwmark:
+            diagnostics.warning("fwmark virtual server \(service): the port of \(what) is ignored", at: location)
+            return .some(nil)
+        case .address(_, let servicePort) where servicePort != port && kind != .nat:
+            diagnostics.warning(
+                "\(what) port \(port) differs from virtual_server port; "
+                    + "DR and TUN cannot change ports, so keepalived uses \(servicePort.map(String.init) ?? "none")",
                 at: location)
+            return .some(servicePort)
+        default:
+            return nil
         }
     }
 }

@@ -51,7 +51,7 @@ public struct VirtualServer: Hashable, Sendable, Codable {
     public var persistenceEngine: String?
     /// As written; see `effectiveProtocol` for what keepalived uses when it is not.
     public var `protocol`: LVSProtocol?
-    /// Use IPVS's hashed (per-connection) service flag.
+    /// Sets the IPVS service flag IP_VS_SVC_F_HASHED (`hashed`).
     public var hashed = false
     /// One-packet scheduling for UDP (`ops`, ipvsadm -o).
     public var onePacketScheduling = false
@@ -70,8 +70,10 @@ public struct VirtualServer: Hashable, Sendable, Codable {
     public var quorum = 1
     /// Weight units of tolerance around the quorum, a flap dampener; default 0.
     public var hysteresis = 0
-    public var quorumUp: LVSNotifyScript?
-    public var quorumDown: LVSNotifyScript?
+    /// Run when the quorum is gained.
+    public var quorumUp: NotifyCommand?
+    /// Run when the quorum is lost.
+    public var quorumDown: NotifyCommand?
     /// Address family of a fwmark service whose real servers are all tunnelled.
     public var ipFamily: IPAddress.Family?
     public var sorryServer: SorryServer?

@@ -1,7 +1,7 @@
 extension VRRPInstance {
     /// `vrrp_strict` / `strict_mode`: keepalived's RFC compliance rules. What keepalived cannot
     /// run is an error; what it resets warns and is reset here too, so the model is what runs.
-    mutating func applyStrictMode(_ diagnostics: inout Diagnostics) {
+    mutating func applyStrictMode(globalDownTimerAdverts: Int?, _ diagnostics: inout Diagnostics) {
         let location = origin.location ?? KeepalivedConfiguration.nowhere
         if virtualAddresses.isEmpty {
             diagnostics.error("(\(name)) No VIP specified; at least one is required", at: location)
@@ -38,11 +38,56 @@ extension VRRPInstance {
                 at: origin["lower_prio_no_advert"] ?? location)
             lowerPriorityNoAdvert = nil
         }
+        if downTimerAdverts != nil {
+            diagnostics.warning(
+                "(\(name)) down_timer_adverts is incompatible with strict mode, reset",
+                at: origin["down_timer_adverts"] ?? location)
+            downTimerAdverts = nil
+        } else if let global = globalDownTimerAdverts {
+            diagnostics.warning(
+                "(\(name)) down_timer_adverts is incompatible with strict mode, global vrrp_down_timer_adverts \(global) ignored",
+                at: location)
+        }
         if higherPrioritySendAdvert == true {
             diagnostics.warning(
                 "(\(name)) strict mode requires higher_prio_send_advert to be clear, reset",
                 at: origin["higher_prio_send_advert"] ?? location)
             higherPrioritySendAdvert = nil
+        }
+    }
+
+    /// Settings keepalived resets or ignores because another setting rules them out; each warns
+    /// with keepalived's reason.
+    mutating func resolveConflicts(_ global: GlobalDefinitions, _ diagnostics: inout Diagnostics) {
+        let location = origin.location ?? KeepalivedConfiguration.nowhere
+        if version == 3 && authentication != nil {
+            diagnostics.warning(
+                "(\(name)) VRRP version 3 does not support authentication, ignored",
+                at: origin["authentication"] ?? location)
+            authentication = nil
+        }
+        if !preempt && preemptDelay != nil {
+            diagnostics.warning(
+                "(\(name)) preempt_delay is incompatible with nopreempt mode, reset",
+                at: origin["preempt_delay"] ?? location)
+            preemptDelay = nil
+        }
+        if !unicastPeers.isEmpty && multicastGroup != nil {
+            diagnostics.warning(
+                "(\(name)) multicast destination specified with unicast, ignored",
+                at: origin["mcast_dst_ip"] ?? location)
+            multicastGroup = nil
+        }
+        if useVMAC != nil && promoteSecondaries {
+            diagnostics.warning(
+                "(\(name)) promote_secondaries is automatically set for vmacs",
+                at: origin["promote_secondaries"] ?? location)
+        }
+        if let interface = lvsSyncDaemonInterface {
+            let already = global.lvsSyncDaemon.map { ", and global lvs_sync_daemon (\($0.interface)) wins" } ?? ""
+            diagnostics.warning(
+                "(\(name)) lvs_sync_daemon_interface \(interface) in a vrrp_instance is deprecated, use global lvs_sync_daemon\(already)",
+                at: origin["lvs_sync_daemon_interface"] ?? location)
         }
     }
 

@@ -3,42 +3,51 @@ extension KeepalivedConfiguration {
     /// keepalived does once the whole file is read.
     mutating func validateVRRPReferences(_ diagnostics: inout Diagnostics) {
         for index in instances.indices {
-            instances[index].applyDefaults(globalDefinitions, &diagnostics)
-            if instances[index].strictMode ?? globalDefinitions.vrrpStrict {
-                instances[index].applyStrictMode(&diagnostics)
-            } else if instances[index].virtualAddresses.isEmpty {
-                diagnostics.warning(
-                    "(\(instances[index].name)) No VIP specified; at least one is sensible",
-                    at: instances[index].origin.location ?? Self.nowhere)
-            }
-            if instances[index].vmacTransmitBase && instances[index].useVMAC == nil {
-                diagnostics.warning(
-                    "(\(instances[index].name)) vmac_xmit_base is only valid with a vmac, ignored",
-                    at: instances[index].origin["vmac_xmit_base"] ?? Self.nowhere)
-                instances[index].vmacTransmitBase = false
-            }
+            instances[index].finish(globalDefinitions, &diagnostics)
         }
         let scriptNames = Set(scripts.map(\.name))
         let fileNames = Set(trackFiles.map(\.name))
-        let instanceNames = Set(instances.map(\.name))
         for instance in instances {
             Self.checkTracking(instance.trackScripts, "track script", scriptNames, owner: instance.name, &diagnostics)
             Self.checkTracking(instance.trackFiles, "track file", fileNames, owner: instance.name, &diagnostics)
         }
+        validateSyncGroups(&diagnostics)
+        var seenInstances: Set<String> = []
+        for instance in instances where !seenInstances.insert(instance.name).inserted {
+            diagnostics.error(
+                "vrrp instance \(instance.name) already defined", at: instance.origin.location ?? Self.nowhere)
+        }
+    }
+
+    /// Members exist and belong to one group only; tracking that keepalived ignores or frowns on warns.
+    private func validateSyncGroups(_ diagnostics: inout Diagnostics) {
         let scriptsByName = Dictionary(scripts.map { ($0.name, $0) }) { first, _ in first }
         let filesByName = Dictionary(trackFiles.map { ($0.name, $0) }) { first, _ in first }
-        for group in syncGroups where !group.syncGroupTrackingWeight {
-            for instance in instances where group.members.contains(instance.name) {
-                instance.warnAboutSyncGroupWeights(scripts: scriptsByName, files: filesByName, &diagnostics)
-            }
-        }
+        let instanceNames = Set(instances.map(\.name))
         var seenMembers: [String: String] = [:]
         for group in syncGroups {
-            Self.checkTracking(group.trackScripts, "track script", scriptNames, owner: group.name, &diagnostics)
-            Self.checkTracking(group.trackFiles, "track file", fileNames, owner: group.name, &diagnostics)
+            if group.globalTracking {
+                diagnostics.warning(
+                    "(\(group.name)) global_tracking is deprecated, use track_interface/script/file on the sync group",
+                    at: group.origin["global_tracking"] ?? Self.nowhere)
+            }
+            Self.checkTracking(
+                group.trackScripts, "track script", Set(scriptsByName.keys), owner: group.name, &diagnostics)
+            Self.checkTracking(group.trackFiles, "track file", Set(filesByName.keys), owner: group.name, &diagnostics)
+            let groupInterfaces = Set(group.trackInterfaces.map(\.name))
+            for instance in instances where group.members.contains(instance.name) {
+                if !group.syncGroupTrackingWeight {
+                    instance.warnAboutSyncGroupWeights(scripts: scriptsByName, files: filesByName, &diagnostics)
+                }
+                for item in instance.trackInterfaces where groupInterfaces.contains(item.name) {
+                    diagnostics.warning(
+                        "(\(instance.name)) track_interface \(item.name) is configured on VRRP instance and sync group",
+                        at: item.origin.location ?? Self.nowhere)
+                }
+            }
             for member in group.members {
-                let location = group.origin.keywords[SyncGroup.memberKey(member)] ?? group.origin["group"]
-                guard let location else { continue }
+                guard let location = group.origin.keywords[SyncGroup.memberKey(member)] ?? group.origin["group"]
+                else { continue }
                 if !instanceNames.contains(member) {
                     diagnostics.error(
                         "virtual router \(member) specified in sync group \(group.name) doesn't exist", at: location)
@@ -49,11 +58,6 @@ extension KeepalivedConfiguration {
                 }
                 seenMembers[member] = group.name
             }
-        }
-        var seenInstances: Set<String> = []
-        for instance in instances where !seenInstances.insert(instance.name).inserted {
-            diagnostics.error(
-                "vrrp instance \(instance.name) already defined", at: instance.origin.location ?? Self.nowhere)
         }
     }
 
@@ -71,6 +75,25 @@ extension KeepalivedConfiguration {
 }
 
 extension VRRPInstance {
+    /// Everything about one instance that needs global_defs: defaults, strict mode, conflicts.
+    mutating func finish(_ global: GlobalDefinitions, _ diagnostics: inout Diagnostics) {
+        applyDefaults(global, &diagnostics)
+        if strictMode ?? global.vrrpStrict {
+            applyStrictMode(globalDownTimerAdverts: global.vrrpDownTimerAdverts, &diagnostics)
+        } else if virtualAddresses.isEmpty {
+            diagnostics.warning(
+                "(\(name)) No VIP specified; at least one is sensible",
+                at: origin.location ?? KeepalivedConfiguration.nowhere)
+        }
+        resolveConflicts(global, &diagnostics)
+        if vmacTransmitBase && useVMAC == nil {
+            diagnostics.warning(
+                "(\(name)) vmac_xmit_base is only valid with a vmac, ignored",
+                at: origin["vmac_xmit_base"] ?? KeepalivedConfiguration.nowhere)
+            vmacTransmitBase = false
+        }
+    }
+
     /// The version and advert interval rules, once global_defs is known.
     mutating func applyDefaults(_ global: GlobalDefinitions, _ diagnostics: inout Diagnostics) {
         let location = origin.location ?? KeepalivedConfiguration.nowhere

@@ -11,8 +11,8 @@ public struct VirtualAddress: Hashable, Sendable, Codable, ConfigRenderable {
     public var scope: String?
     /// `label`: an alias name such as `eth0:1`.
     public var label: String?
-    /// `peer`: the remote end of a point-to-point address.
-    public var peer: IPPrefix?
+    /// `peer`: the remote end of a point-to-point address (an address, no prefix).
+    public var peer: IPAddress?
     /// `home`: IPv6 home address (IFA_F_HOMEADDRESS).
     public var home: Bool
     /// `-nodad`: skip IPv6 duplicate address detection.
@@ -82,7 +82,7 @@ public struct VirtualAddress: Hashable, Sendable, Codable, ConfigRenderable {
                 guard let word = value(option, &diagnostics) else { return nil }
                 label = word.text
             case "peer":
-                guard let word = value(option, &diagnostics), let peer = word.prefix(for: "peer", &diagnostics)
+                guard let word = value(option, &diagnostics), let peer = word.address(for: "peer", &diagnostics)
                 else { return nil }
                 self.peer = peer
             case "track_group":

@@ -155,7 +155,8 @@ public struct VirtualRoute: Hashable, Sendable, Codable, ConfigRenderable {
     public var words: [String] {
         var words: [String] = []
         if let type { words.append(type.rawValue) }
-        words.append(destination.description)
+        // Always with its length: keepalived echoes the destination as written in its messages.
+        words.append("\(destination.address)/\(destination.length)")
         func add(_ keyword: String, _ value: String?) {
             if let value { words += [keyword, value] }
         }

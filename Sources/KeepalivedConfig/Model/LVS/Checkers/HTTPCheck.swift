@@ -23,6 +23,7 @@ public struct HTTPCheck: Hashable, Sendable, Codable {
 
     public init() {}
 
+    /// Reads the block; a checker without any url is an error (keepalived drops it).
     init(reading statement: Statement, _ diagnostics: inout Diagnostics) {
         var origin = Origin(statement.location)
         readBlock(statement.requireBlock(&diagnostics), of: statement.name, origin: &origin, &diagnostics) {
@@ -40,7 +41,7 @@ public struct HTTPCheck: Hashable, Sendable, Codable {
         }
         self.origin = origin
         if urls.isEmpty {
-            diagnostics.warning("\(statement.name) has no url, so it checks nothing", at: statement.location)
+            diagnostics.error("\(statement.name) needs at least one url block", at: statement.location)
         }
     }
 

@@ -72,8 +72,8 @@ public struct MiscCheck: Hashable, Sendable, Codable {
     public var timeout: Double?
     /// Use the exit status to adjust the real server's weight.
     public var dynamic = false
-    public var user: String?
-    public var group: String?
+    /// The user (and group) to run the program as (`user USERNAME [GROUPNAME]`).
+    public var runAs: ScriptUser?
 
     public init(path: String) {
         self.path = path
@@ -89,8 +89,8 @@ public struct MiscCheck: Hashable, Sendable, Codable {
             case "misc_timeout": check.timeout = s.timer(&d) ?? check.timeout
             case "misc_dynamic": check.dynamic = s.boolean(&d) ?? check.dynamic
             case "user":
-                check.user = s.string(&d) ?? check.user
-                check.group = s.arguments.count > 1 ? s.arguments[1].text : nil
+                if s.arguments.isEmpty { d.error("'user' expects a user name and an optional group", at: s.location) }
+                check.runAs = ScriptUser(s.arguments[...], for: s.name, &d) ?? check.runAs
             default: return check.options.readTiming(s, &d)
             }
             return true
@@ -109,7 +109,7 @@ public struct MiscCheck: Hashable, Sendable, Codable {
             w.line("misc_path", path)
             w.option("misc_timeout", timeout)
             w.flag("misc_dynamic", dynamic)
-            if let user { w.line(["user", user] + (group.map { [$0] } ?? [])) }
+            if let runAs { w.line(["user"] + runAs.words) }
             options.render(into: &w)
         }
     }
