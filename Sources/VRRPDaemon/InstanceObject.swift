@@ -14,20 +14,16 @@ enum InstanceObject {
     /// Builds the object with its fixed properties; the runner fills in the changing ones.
     /// Methods ask polkit for `action` (uid 0 passes without asking), then the runner.
     static func make(
-        runner: InstanceRunner, root: ObjectPath, xml: String, action: String, bus: BusPresence
+        runner: InstanceRunner, settings: InstanceSettings, root: ObjectPath, xml: String, action: String,
+        bus: BusPresence
     ) throws -> DBusObject {
-        let settings = runner.settings
         var object = try DBusObject(path: try path(root: root, name: settings.name), introspectionXML: xml)
         let fixed: [String: DBusValue] = [
             "Name": .string(settings.name),
             "Interface": .string(settings.interface),
             "VirtualRouterId": .byte(settings.virtualRouterID),
             "Version": .byte(settings.version.rawValue),
-            "VirtualAddresses": .array(
-                element: .string,
-                (settings.virtualAddresses + settings.excludedAddresses).map {
-                    .string("\($0.address)/\($0.prefixLength)")
-                }),
+            "VirtualAddresses": addressList(settings),
         ]
         for (name, value) in fixed { try object.setProperty(interface, name, value) }
 
@@ -50,6 +46,15 @@ enum InstanceObject {
         try object.onMethod(interface, "ResetPriority") { call in try await authorized(call, .resetPriority) }
         try object.onMethod(interface, "Switchover") { call in try await authorized(call, .switchover) }
         return object
+    }
+
+    /// `VirtualAddresses`: every address the instance adds, advertised or excluded, with prefix.
+    static func addressList(_ settings: InstanceSettings) -> DBusValue {
+        .array(
+            element: .string,
+            (settings.virtualAddresses + settings.excludedAddresses).map {
+                .string("\($0.address)/\($0.prefixLength)")
+            })
     }
 }
 

@@ -9,12 +9,14 @@ import VRRPSockets
 /// Every input (an advert, the timer, a D-Bus call, shutdown) is a call on this actor, so the
 /// machine sees one event at a time, and every action it returns is performed before the next.
 public actor InstanceRunner {
-    public nonisolated let settings: InstanceSettings
+    /// The instance's name: a renamed instance is another instance, so this never changes.
+    public nonisolated let name: String
+    public private(set) var settings: InstanceSettings
     let logger: Logger
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
     private let arp: GratuitousARPSender
-    private let addresses: VirtualAddressTable
+    private var addresses: VirtualAddressTable
     private var expectations: ReceiveExpectations
     /// VRIDs of the other instances on the same interface: their adverts are not drops.
     private let siblingVRIDs: Set<UInt8>
@@ -36,6 +38,7 @@ public actor InstanceRunner {
     /// Opens the socket and resolves the addresses in the calling thread's network namespace.
     /// Nothing is sent and no address changes until `start()`.
     public init(settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], logger: Logger) throws {
+        self.name = settings.name
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
         self.logger = logger
@@ -93,6 +96,34 @@ public actor InstanceRunner {
         receiveTask?.cancel()
         socket.close()
         arp.close()
+    }
+
+    // MARK: Reload
+
+    /// Applies a changed block in place, keeping the state: priority, interval, preemption,
+    /// authentication and addresses (a MASTER swaps only the addresses that changed). A change
+    /// of interface, version, VRID or transport needs a new runner (`canReload(to:)` is false).
+    public func reload(_ new: InstanceSettings) throws {
+        guard new != settings else { return }
+        let configuration = try new.machineConfiguration(primaryAddress: socket.sourceAddress)
+        let table = try VirtualAddressTable(
+            netlink: addresses.netlink, specs: new.virtualAddresses + new.excludedAddresses)
+        if holdsAddresses {
+            for failure in addresses.removeAll(except: table) + table.addAll() {
+                logger.error("VRRP_Instance(\(name)) \(failure)")
+            }
+        }
+        addresses = table
+        settings = new
+        expectations = new.expectations(
+            ownAddresses: expectations.ownAddresses, isAddressOwner: machine.effectivePriority == 255)
+        logger.info("VRRP_Instance(\(name)) configuration reloaded")
+        do {
+            try object?.update(InstanceObject.interface, ["VirtualAddresses": InstanceObject.addressList(new)])
+        } catch {
+            logger.warning("VRRP_Instance(\(name)) cannot update D-Bus properties: \(error)")
+        }
+        perform(machine.reload(configuration, now: now))
     }
 
     // MARK: D-Bus control

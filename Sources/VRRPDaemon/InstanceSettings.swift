@@ -34,6 +34,14 @@ public struct InstanceSettings: Sendable, Hashable {
     /// The addresses carried in adverts, in configuration order.
     public var advertisedAddresses: [InetAddress] { virtualAddresses.map(\.address) }
 
+    /// Whether a running instance can take `other` in place: the same socket (interface,
+    /// version, VRID, destination, source) and name. Anything else needs a new runner.
+    public func canReload(to other: InstanceSettings) -> Bool {
+        name == other.name && interface == other.interface && version == other.version
+            && virtualRouterID == other.virtualRouterID && destination == other.destination
+            && sourceAddress == other.sourceAddress
+    }
+
     /// The advert this instance sends with `priority`.
     public func advert(priority: UInt8) -> VRRPAdvert {
         let interval =

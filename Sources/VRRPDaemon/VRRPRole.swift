@@ -21,36 +21,13 @@ public struct VRRPRole: DaemonRole {
         if !configuration.syncGroups.isEmpty {
             logger.warning("vrrp_sync_group is not run yet: its members run as independent instances")
         }
-        var settings: [InstanceSettings] = []
-        for instance in configuration.instances {
-            do {
-                settings.append(try InstanceSettings(instance, globals: configuration.globalDefinitions))
-            } catch {
-                logger.error("\(error); instance not started")
-            }
-        }
-        let xml = try context.interfaceXML(named: InstanceObject.interface)
-        let root = try Self.rootPath()
-        for setting in settings {
-            let siblings = Set(settings.filter { $0.interface == setting.interface }.map(\.virtualRouterID))
-            let runner: InstanceRunner
-            do {
-                runner = try InstanceRunner(settings: setting, siblingVRIDs: siblings, logger: logger)
-            } catch {
-                logger.error("VRRP_Instance(\(setting.name)) cannot start on \(setting.interface): \(error)")
-                continue
-            }
-            let object = try InstanceObject.make(
-                runner: runner, root: root, xml: xml, action: Self.manageAction, bus: context.bus)
-            await runner.attach(try await context.bus.publish(object))
-            await instances.add(runner)
-            await runner.start()
-        }
+        try await instances.apply(configuration, context: context, role: Self.self)
     }
 
+    /// An instance whose block did not change keeps running untouched; a changed one keeps its
+    /// state where it can; removed ones stop cleanly and new ones start.
     public func apply(_ reload: ConfigurationStore.Reload, context: DaemonContext) async throws {
-        guard reload.previous.instances != reload.current.instances else { return }
-        context.logger.warning("vrrp_instance changes take effect when vrrpd restarts; running instances are kept")
+        try await instances.apply(reload.current, context: context, role: Self.self)
     }
 
     /// Publishes `Stats` at most once a second, and only when a counter moved.
@@ -72,24 +49,6 @@ public struct VRRPRole: DaemonRole {
     }
 
     public func stop(context: DaemonContext) async {
-        for runner in await instances.all { await runner.shutdown() }
-    }
-}
-
-/// The running instances, shared by the role's calls.
-actor InstanceRegistry {
-    private(set) var all: [InstanceRunner] = []
-
-    func add(_ runner: InstanceRunner) { all.append(runner) }
-
-    /// `a{sa{st}}`: instance name → counter name → value.
-    func statsValue() async -> DBusValue {
-        var map: [DBusValue: DBusValue] = [:]
-        for runner in all {
-            var counters: [DBusValue: DBusValue] = [:]
-            for (name, value) in await runner.counters.values { counters[.string(name)] = .uint64(value) }
-            map[.string(runner.settings.name)] = .dictionary(key: .string, value: .uint64, counters)
-        }
-        return .dictionary(key: .string, value: .dictionary(key: .string, value: .uint64), map)
+        await instances.shutdownAll()
     }
 }

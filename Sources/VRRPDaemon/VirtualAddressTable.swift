@@ -36,10 +36,11 @@ struct VirtualAddressTable: Sendable {
         return failures
     }
 
-    /// Removes every address that is there; returns the failures.
-    func removeAll() -> [String] {
+    /// Removes every address that is there, except those `kept` also holds; returns the failures.
+    func removeAll(except kept: VirtualAddressTable? = nil) -> [String] {
+        let keep = Set((kept?.addresses ?? []).map(\.address.identity))
         var failures: [String] = []
-        for (spec, address) in addresses {
+        for (spec, address) in addresses where !keep.contains(address.identity) {
             do {
                 try netlink.removeAddress(address)
             } catch let error as NetlinkError where error.isNotFound {
@@ -65,7 +66,18 @@ enum VirtualAddressError: Error, CustomStringConvertible {
     }
 }
 
+/// What identifies an address on an interface for the kernel: address, prefix and interface.
+struct AddressIdentity: Hashable {
+    var address: Netlink.IPAddress
+    var prefixLength: Int
+    var interfaceIndex: Int
+}
+
 extension InterfaceAddress {
+    var identity: AddressIdentity {
+        AddressIdentity(address: address, prefixLength: prefixLength, interfaceIndex: interfaceIndex)
+    }
+
     init(_ spec: VirtualAddressSpec, interfaceIndex: Int) throws {
         guard let address = Netlink.IPAddress(family: .ipv4, bytes: spec.address.bytes) else {
             throw VirtualAddressError.invalid(spec.description)

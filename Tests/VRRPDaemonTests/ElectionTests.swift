@@ -66,7 +66,8 @@ struct ElectionTests {
                     try await VRRPDProcess.with(namespace: network.a, configuration: configA, bus: busA) { a in
                         try await a.waitForState("MASTER")
                         // What a vrrpd killed while MASTER leaves on the other router.
-                        try ip("-n", network.b, "addr", "add", "\(network.virtualAddress)/24", "dev", network.interfaceB)
+                        let leftover = "\(network.virtualAddress)/24"
+                        try ip("-n", network.b, "addr", "add", leftover, "dev", network.interfaceB)
                         #expect(try network.holdsVirtualAddress(network.b))
                         let configB = TestInstance.on(network, network.b, priority: 100).configuration
                         try await VRRPDProcess.with(namespace: network.b, configuration: configB, bus: busB) { b in
@@ -100,7 +101,8 @@ struct ElectionTests {
                             try await waitUntil("A dropped the VIP") { try !network.holdsVirtualAddress(network.a) }
                             #expect(try b.state() == "MASTER")
                             #expect(try network.holdsVirtualAddress(network.b))
-                            #expect(a.log.contains("Received equal prio advert from higher address \(network.addressB)"))
+                            let line = "Received equal prio advert from higher address \(network.addressB)"
+                            #expect(a.log.contains(line))
                         }
                     }
                 }

@@ -87,6 +87,12 @@ final class VRRPDProcess: Sendable {
 
     var log: String { process.log }
 
+    /// Writes a new configuration and sends SIGHUP, as `systemctl reload` does.
+    func reload(configuration: String) throws {
+        try configuration.write(toFile: directory + "/keepalived.conf", atomically: true, encoding: .utf8)
+        process.signal(SIGHUP)
+    }
+
     /// SIGTERM (a clean stop) or SIGKILL (a crash), then waits for the exit.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) async -> Int32 {
