@@ -77,6 +77,11 @@ actor InstanceRegistry {
         await bus.withdraw(entry.object)
     }
 
+    /// A link changed: every instance that tracks it hears of it.
+    func interfaceChanged(_ name: String, operational: Bool) async {
+        for runner in all { await runner.interfaceChanged(name, operational: operational) }
+    }
+
     /// A clean stop of every instance: priority 0 from each MASTER, addresses removed.
     func shutdownAll() async {
         for runner in all { await runner.shutdown() }

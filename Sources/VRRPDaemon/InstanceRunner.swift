@@ -48,10 +48,12 @@ public actor InstanceRunner {
                 sourceAddress: settings.sourceAddress))
         do {
             arp = try GratuitousARPSender(interface: settings.interface)
+            let netlink = try RouteNetlink()
             addresses = try VirtualAddressTable(
-                netlink: try RouteNetlink(), specs: settings.virtualAddresses + settings.excludedAddresses)
+                netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
             machine = VRRPStateMachine(
-                configuration: try settings.machineConfiguration(primaryAddress: socket.sourceAddress))
+                configuration: try settings.machineConfiguration(
+                    primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
         } catch {
             socket.close()
             throw error
@@ -105,7 +107,8 @@ public actor InstanceRunner {
     /// of interface, version, VRID or transport needs a new runner (`canReload(to:)` is false).
     public func reload(_ new: InstanceSettings) throws {
         guard new != settings else { return }
-        let configuration = try new.machineConfiguration(primaryAddress: socket.sourceAddress)
+        let configuration = try new.machineConfiguration(
+            primaryAddress: socket.sourceAddress, interfaceIsOperational: addresses.netlink.isOperational)
         let table = try VirtualAddressTable(
             netlink: addresses.netlink, specs: new.virtualAddresses + new.excludedAddresses)
         if holdsAddresses {
@@ -124,6 +127,24 @@ public actor InstanceRunner {
             logger.warning("VRRP_Instance(\(name)) cannot update D-Bus properties: \(error)")
         }
         perform(machine.reload(configuration, now: now))
+    }
+
+    // MARK: Tracking
+
+    /// A tracked interface went up or down (or was found so at start): FAULT for weight 0,
+    /// else the priority moves by its weight. Untracked interfaces are ignored.
+    public func interfaceChanged(_ interface: String, operational: Bool) {
+        let id = VRRPTrackedObject.ID(.interface, interface)
+        let status: VRRPTrackedObject.Status = operational ? .ok : .failed
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.status != status else {
+            return
+        }
+        logger.info("Netlink reports \(interface) \(operational ? "up" : "down")")
+        do {
+            perform(try machine.updateTrackedObject(id, status: status, now: now))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track \(interface): \(error)")
+        }
     }
 
     // MARK: D-Bus control

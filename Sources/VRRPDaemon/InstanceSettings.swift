@@ -30,6 +30,9 @@ public struct InstanceSettings: Sendable, Hashable {
     public var garpMasterDelay: Int
     /// `garp_master_repeat`: gratuitous ARPs per burst.
     public var garpMasterRepeat: Int
+    /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
+    /// unless `dont_track_primary`.
+    public var trackedInterfaces: [TrackedInterface]
 
     /// The addresses carried in adverts, in configuration order.
     public var advertisedAddresses: [InetAddress] { virtualAddresses.map(\.address) }
@@ -60,12 +63,33 @@ public struct InstanceSettings: Sendable, Hashable {
             isAddressOwner: isAddressOwner)
     }
 
-    /// The state machine's view, given this router's primary address on the interface.
-    public func machineConfiguration(primaryAddress: InetAddress) throws -> VRRPInstanceConfiguration {
+    /// The state machine's view, given this router's primary address on the interface and
+    /// whether each tracked interface is up and running now.
+    public func machineConfiguration(
+        primaryAddress: InetAddress, interfaceIsOperational: (String) -> Bool = { _ in true }
+    ) throws -> VRRPInstanceConfiguration {
         try VRRPInstanceConfiguration(
             name: name, version: version == .v2 ? .v2 : .v3, priority: priority, advertInterval: advertInterval,
             initialState: initialState, preempt: preempt, preemptDelay: preemptDelay,
-            primaryAddress: VRRPRouterAddress(bytes: primaryAddress.bytes))
+            primaryAddress: VRRPRouterAddress(bytes: primaryAddress.bytes),
+            trackedObjects: trackedInterfaces.map {
+                VRRPTrackedObject(
+                    .interface, $0.name, weight: $0.weight, reverse: $0.reverse,
+                    status: interfaceIsOperational($0.name) ? .ok : .failed)
+            })
+    }
+}
+
+/// One tracked interface: weight 0 means its failure is the instance's FAULT.
+public struct TrackedInterface: Sendable, Hashable {
+    public var name: String
+    public var weight: Int
+    public var reverse: Bool
+
+    public init(name: String, weight: Int = 0, reverse: Bool = false) {
+        self.name = name
+        self.weight = weight
+        self.reverse = reverse
     }
 }
 
@@ -160,6 +184,14 @@ extension InstanceSettings {
         skipCheckAdvertAddresses = instance.skipCheckAdvertAddress ?? globals.vrrpSkipCheckAdvertAddress ?? false
         garpMasterDelay = instance.garpMasterDelay ?? globals.vrrpGARPMasterDelay ?? 5
         garpMasterRepeat = instance.garpMasterRepeat ?? globals.vrrpGARPMasterRepeat ?? 5
+        var tracked = instance.trackInterfaces.map {
+            TrackedInterface(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse)
+        }
+        if !instance.dontTrackPrimary, !tracked.contains(where: { $0.name == interface }) {
+            tracked.insert(TrackedInterface(name: interface), at: 0)
+        }
+        var seen = Set<String>()
+        trackedInterfaces = tracked.filter { seen.insert($0.name).inserted }
     }
 }
 

@@ -30,8 +30,24 @@ public struct VRRPRole: DaemonRole {
         try await instances.apply(reload.current, context: context, role: Self.self)
     }
 
-    /// Publishes `Stats` at most once a second, and only when a counter moved.
+    /// Follows links for tracking, and publishes `Stats`.
     public func run(context: DaemonContext) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [instances] in
+                do {
+                    try await LinkTracker.run(registry: instances, logger: context.logger)
+                } catch is CancellationError {
+                } catch {
+                    context.logger.error("Cannot follow links; track_interface is not applied: \(error)")
+                }
+            }
+            group.addTask { try await publishStats(context: context) }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Publishes `Stats` at most once a second, and only when a counter moved.
+    private func publishStats(context: DaemonContext) async throws {
         let root = await context.bus.published(at: try Self.rootPath())
         var last: DBusValue?
         while !Task.isCancelled {

@@ -92,3 +92,10 @@ extension InterfaceAddress {
             scope: scope ?? .global, label: spec.label)
     }
 }
+
+extension RouteNetlink {
+    /// Whether the interface exists and is up and running; a lookup failure counts as down.
+    func isOperational(_ name: String) -> Bool {
+        ((try? link(named: name)) ?? nil)?.isOperational ?? false
+    }
+}

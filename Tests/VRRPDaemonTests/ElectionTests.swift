@@ -83,11 +83,12 @@ struct ElectionTests {
         }
     }
 
-    /// Both become MASTER while the link is down; when it comes up, the tie is broken by the
-    /// higher primary address (RFC 5798 §6.4.3), a BACKUP never preempts an equal priority.
+    /// Both become MASTER while the switch keeps them apart; when it joins them, the tie is
+    /// broken by the higher primary address (RFC 5798 §6.4.3): a BACKUP never preempts an
+    /// equal priority, so only two masters meeting can show it.
     @Test func equalPrioritiesElectTheHigherAddressWhenBothAreMaster() async throws {
         try await RouterNetwork.with { network in
-            try ip("-n", network.a, "link", "set", network.interfaceA, "down")
+            try ip("-n", network.s, "link", "set", "pa", "nomaster")
             try await PrivateBus.with { busA in
                 try await PrivateBus.with { busB in
                     let configA = TestInstance.on(network, network.a, priority: 100).configuration
@@ -96,7 +97,7 @@ struct ElectionTests {
                         try await VRRPDProcess.with(namespace: network.b, configuration: configB, bus: busB) { b in
                             try await a.waitForState("MASTER")
                             try await b.waitForState("MASTER")
-                            try ip("-n", network.a, "link", "set", network.interfaceA, "up")
+                            try ip("-n", network.s, "link", "set", "pa", "master", "br0")
                             try await a.waitForState("BACKUP")
                             try await waitUntil("A dropped the VIP") { try !network.holdsVirtualAddress(network.a) }
                             #expect(try b.state() == "MASTER")

@@ -1,14 +1,17 @@
 import Foundation
 import Synchronization
 
-/// Two "router" namespaces joined by a veth pair: `vra` (10.N.M.1/24) in `a`, `vrb`
-/// (10.N.M.2/24) in `b`. Names carry the pid and a counter; both namespaces are deleted on
-/// every path.
+/// Two "router" namespaces on one switch: `vra` (10.N.M.1/24) in `a` and `vrb` (10.N.M.2/24)
+/// in `b` are veth pairs whose other ends are ports of a bridge in a third namespace, so one
+/// router's link going down leaves the other's carrier up, as on a real LAN. Names carry the
+/// pid and a counter; every namespace is deleted on every path.
 struct RouterNetwork: Sendable {
     private static let counter = Atomic<Int>(0)
 
     let a: String
     let b: String
+    /// The switch: bridge `br0` with ports `pa` (to `a`) and `pb` (to `b`).
+    let s: String
     let interfaceA = "vra"
     let interfaceB = "vrb"
     private let prefix: String
@@ -25,6 +28,7 @@ struct RouterNetwork: Sendable {
         let pid = getpid()
         a = "kavd-\(pid)-\(number)-a"
         b = "kavd-\(pid)-\(number)-b"
+        s = "kavd-\(pid)-\(number)-s"
         prefix = "10.\(150 + number % 100).\(pid % 250)"
     }
 
@@ -36,20 +40,22 @@ struct RouterNetwork: Sendable {
     }
 
     private func create() throws {
-        try ip("netns", "add", a)
-        try ip("netns", "add", b)
-        try ip("link", "add", interfaceA, "netns", a, "type", "veth", "peer", "name", interfaceB, "netns", b)
-        try ip("-n", a, "address", "add", "\(addressA)/24", "dev", interfaceA)
-        try ip("-n", b, "address", "add", "\(addressB)/24", "dev", interfaceB)
-        for (namespace, interface) in [(a, interfaceA), (b, interfaceB)] {
+        for namespace in [a, b, s] { try ip("netns", "add", namespace) }
+        try ip("-n", s, "link", "add", "br0", "type", "bridge", "stp_state", "0", "mcast_snooping", "0")
+        try ip("-n", s, "link", "set", "br0", "up")
+        let routers = [(a, interfaceA, addressA, "pa"), (b, interfaceB, addressB, "pb")]
+        for (namespace, interface, address, port) in routers {
+            try ip("-n", s, "link", "add", port, "type", "veth", "peer", "name", interface, "netns", namespace)
+            try ip("-n", s, "link", "set", port, "master", "br0")
+            try ip("-n", s, "link", "set", port, "up")
+            try ip("-n", namespace, "address", "add", "\(address)/24", "dev", interface)
             try ip("-n", namespace, "link", "set", "lo", "up")
             try ip("-n", namespace, "link", "set", interface, "up")
         }
     }
 
     private func delete() {
-        _ = try? ip("netns", "delete", a)
-        _ = try? ip("netns", "delete", b)
+        for namespace in [a, b, s] { _ = try? ip("netns", "delete", namespace) }
     }
 
     /// The IPv4 addresses on `interface` in `namespace`, read with `ip -j addr`.
