@@ -30,13 +30,22 @@ struct ElectionTests {
         try await TwoRouters.with(
             a: { .on($0, $0.a, priority: 150) }, b: { .on($0, $0.b, priority: 100) }
         ) { routers in
+            let network = routers.network
             try await routers.a.waitForState("MASTER")
             try await routers.b.waitForState("BACKUP")
+            try await waitUntil("A holds the VIP") { try routers.holdsVirtualAddress(routers.a) }
+            // The client talks to the VIP once (a refused TCP connection is enough to resolve it).
+            let connect = "timeout 2 bash -c 'echo > /dev/tcp/\(network.virtualAddress)/9' 2>/dev/null; true"
+            try run("/usr/sbin/ip", ["netns", "exec", network.c, "/bin/bash", "-c", connect])
+            #expect(try network.clientNeighbour() == network.hardwareAddress(of: network.a))
             await routers.a.stop(signal: SIGKILL)
             try ip("-n", routers.network.a, "link", "set", routers.network.interfaceA, "down")
             try await routers.b.waitForState("MASTER")
             try await waitUntil("B holds the VIP") { try routers.holdsVirtualAddress(routers.b) }
             #expect(try routers.b.property("LastReason") as? String == "master down timer expired")
+            // B's gratuitous ARPs moved the client's entry, without the client asking.
+            let macB = try network.hardwareAddress(of: network.b)
+            try await waitUntil("the client's ARP entry shows B's MAC") { try network.clientNeighbour() == macB }
         }
     }
 

@@ -10,8 +10,11 @@ struct RouterNetwork: Sendable {
 
     let a: String
     let b: String
-    /// The switch: bridge `br0` with ports `pa` (to `a`) and `pb` (to `b`).
+    /// The switch: bridge `br0` with ports `pa` (to `a`), `pb` (to `b`) and `pc` (to `c`).
     let s: String
+    /// A client on the same LAN: `vrc` (10.N.M.3/24).
+    let c: String
+    let interfaceC = "vrc"
     let interfaceA = "vra"
     let interfaceB = "vrb"
     private let prefix: String
@@ -29,6 +32,7 @@ struct RouterNetwork: Sendable {
         a = "kavd-\(pid)-\(number)-a"
         b = "kavd-\(pid)-\(number)-b"
         s = "kavd-\(pid)-\(number)-s"
+        c = "kavd-\(pid)-\(number)-c"
         prefix = "10.\(150 + number % 100).\(pid % 250)"
     }
 
@@ -40,11 +44,13 @@ struct RouterNetwork: Sendable {
     }
 
     private func create() throws {
-        for namespace in [a, b, s] { try ip("netns", "add", namespace) }
+        for namespace in [a, b, s, c] { try ip("netns", "add", namespace) }
         try ip("-n", s, "link", "add", "br0", "type", "bridge", "stp_state", "0", "mcast_snooping", "0")
         try ip("-n", s, "link", "set", "br0", "up")
-        let routers = [(a, interfaceA, addressA, "pa"), (b, interfaceB, addressB, "pb")]
-        for (namespace, interface, address, port) in routers {
+        let hosts = [
+            (a, interfaceA, addressA, "pa"), (b, interfaceB, addressB, "pb"), (c, interfaceC, address(3), "pc"),
+        ]
+        for (namespace, interface, address, port) in hosts {
             try ip("-n", s, "link", "add", port, "type", "veth", "peer", "name", interface, "netns", namespace)
             try ip("-n", s, "link", "set", port, "master", "br0")
             try ip("-n", s, "link", "set", port, "up")
@@ -55,7 +61,7 @@ struct RouterNetwork: Sendable {
     }
 
     private func delete() {
-        for namespace in [a, b, s] { _ = try? ip("netns", "delete", namespace) }
+        for namespace in [a, b, s, c] { _ = try? ip("netns", "delete", namespace) }
     }
 
     /// The IPv4 addresses on `interface` in `namespace`, read with `ip -j addr`.
@@ -73,4 +79,19 @@ struct RouterNetwork: Sendable {
     }
 
     func interface(of namespace: String) -> String { namespace == a ? interfaceA : interfaceB }
+
+    /// The MAC of a router's interface, as `ip -j link` shows it.
+    func hardwareAddress(of namespace: String) throws -> String {
+        let json = try run("/usr/sbin/ip", ["-n", namespace, "-j", "link", "show", "dev", interface(of: namespace)])
+        let links = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        guard let mac = links?.first?["address"] as? String else { throw TestFailure("no MAC in \(json)") }
+        return mac
+    }
+
+    /// The MAC the client's neighbour table holds for the virtual address, if any.
+    func clientNeighbour() throws -> String? {
+        let json = try run("/usr/sbin/ip", ["-n", c, "-j", "neigh", "show", virtualAddress, "dev", interfaceC])
+        let entries = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        return entries?.first?["lladdr"] as? String
+    }
 }
