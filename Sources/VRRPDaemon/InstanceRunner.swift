@@ -27,6 +27,7 @@ public actor InstanceRunner {
     private var garpTask: Task<Void, Never>?
     private var timer = TimerState()
     private var dropLog = LogLimiter()
+    private let notifier: NotifyRunner
     public private(set) var counters = InstanceCounters()
 
     private var object: PublishedObject?
@@ -62,6 +63,7 @@ public actor InstanceRunner {
         let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         origin = clock.now
+        notifier = NotifyRunner(logger: logger)
     }
 
     public var state: VRRPInstanceState { machine.state }
@@ -91,13 +93,14 @@ public actor InstanceRunner {
     }
 
     /// A clean stop: a MASTER sends priority 0 and removes its addresses; then the socket closes.
-    public func shutdown() {
+    public func shutdown() async {
         perform(machine.shutdown(now: now))
         timer.cancel()
         garpTask?.cancel()
         receiveTask?.cancel()
         socket.close()
         arp.close()
+        await notifier.finish()
     }
 
     // MARK: Reload
@@ -225,7 +228,8 @@ public actor InstanceRunner {
             case .cancelTimer:
                 timer.cancel()
             case .notify(let state):
-                logger.debug("VRRP_Instance(\(settings.name)) notify \(state) (notify scripts are not run yet)")
+                notifier.transition(
+                    to: state, instance: name, priority: machine.effectivePriority, scripts: settings.notify)
             case .stateChanged(let old, let new, let reason):
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()

@@ -33,6 +33,8 @@ public struct InstanceSettings: Sendable, Hashable {
     /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
     /// unless `dont_track_primary`.
     public var trackedInterfaces: [TrackedInterface]
+    /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
+    public var notify: NotifyScripts
 
     /// The addresses carried in adverts, in configuration order.
     public var advertisedAddresses: [InetAddress] { virtualAddresses.map(\.address) }
@@ -190,6 +192,7 @@ extension InstanceSettings {
         if !instance.dontTrackPrimary, !tracked.contains(where: { $0.name == interface }) {
             tracked.insert(TrackedInterface(name: interface), at: 0)
         }
+        notify = instance.notify
         var seen = Set<String>()
         trackedInterfaces = tracked.filter { seen.insert($0.name).inserted }
     }
