@@ -21,7 +21,10 @@ public actor InstanceRunner {
     /// VRIDs of the other instances on the same interface: their adverts are not drops.
     private let siblingVRIDs: Set<UInt8>
     private let clock = ContinuousClock()
+    /// Shared by every instance of the daemon, so members of a sync group share one timeline.
     private let origin: ContinuousClock.Instant
+    /// The sync group deciding for this instance, if it is a member of one.
+    private var group: SyncGroupCoordinator?
 
     private var receiveTask: Task<Void, Never>?
     private var garpTask: Task<Void, Never>?
@@ -38,7 +41,10 @@ public actor InstanceRunner {
 
     /// Opens the socket and resolves the addresses in the calling thread's network namespace.
     /// Nothing is sent and no address changes until `start()`.
-    public init(settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], logger: Logger) throws {
+    public init(
+        settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
+        logger: Logger
+    ) throws {
         self.name = settings.name
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
@@ -62,14 +68,16 @@ public actor InstanceRunner {
         self.socket = socket
         let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
-        origin = clock.now
+        self.origin = origin
         notifier = NotifyRunner(logger: logger)
     }
 
     public var state: VRRPInstanceState { machine.state }
+    /// The machine as it is now: what a sync group starts from.
+    var currentMachine: VRRPStateMachine { machine }
     public var effectivePriority: UInt8 { machine.effectivePriority }
 
-    /// The instant the state machine sees: centiseconds since this runner was made.
+    /// The instant the state machine sees: centiseconds since the daemon's origin.
     private var now: VRRPInstant { VRRPInstant(sinceOrigin: clock.now - origin) }
 
     /// Sets the D-Bus object that mirrors this instance; its properties are brought up to date.
@@ -79,7 +87,13 @@ public actor InstanceRunner {
         publish()
     }
 
-    /// Starts receiving and leaves INIT: BACKUP (removing leftover addresses) or MASTER.
+    /// Makes this instance a member of a sync group, which decides for it from now on.
+    func join(_ group: SyncGroupCoordinator) {
+        self.group = group
+    }
+
+    /// Starts receiving and, unless a sync group starts it, leaves INIT: BACKUP (removing
+    /// leftover addresses) or MASTER.
     public func start() {
         guard receiveTask == nil else { return }
         let adverts = socket.adverts()
@@ -89,12 +103,13 @@ public actor InstanceRunner {
                 await self.receive(result)
             }
         }
-        perform(machine.start(now: now))
+        if group == nil { perform(machine.start(now: now)) }
     }
 
-    /// A clean stop: a MASTER sends priority 0 and removes its addresses; then the socket closes.
+    /// A clean stop: a MASTER sends priority 0 and removes its addresses (a sync group stops
+    /// its members itself, before this); then the socket closes.
     public func shutdown() async {
-        perform(machine.shutdown(now: now))
+        if group == nil { perform(machine.shutdown(now: now)) }
         timer.cancel()
         garpTask?.cancel()
         receiveTask?.cancel()
@@ -108,7 +123,7 @@ public actor InstanceRunner {
     /// Applies a changed block in place, keeping the state: priority, interval, preemption,
     /// authentication and addresses (a MASTER swaps only the addresses that changed). A change
     /// of interface, version, VRID or transport needs a new runner (`canReload(to:)` is false).
-    public func reload(_ new: InstanceSettings) throws {
+    public func reload(_ new: InstanceSettings) async throws {
         guard new != settings else { return }
         let configuration = try new.machineConfiguration(
             primaryAddress: socket.sourceAddress, interfaceIsOperational: addresses.netlink.isOperational)
@@ -129,14 +144,18 @@ public actor InstanceRunner {
         } catch {
             logger.warning("VRRP_Instance(\(name)) cannot update D-Bus properties: \(error)")
         }
-        perform(machine.reload(configuration, now: now))
+        do {
+            try await decide(.reload(configuration))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) reload refused: \(error)")
+        }
     }
 
     // MARK: Tracking
 
     /// A tracked interface went up or down (or was found so at start): FAULT for weight 0,
     /// else the priority moves by its weight. Untracked interfaces are ignored.
-    public func interfaceChanged(_ interface: String, operational: Bool) {
+    public func interfaceChanged(_ interface: String, operational: Bool) async {
         let id = VRRPTrackedObject.ID(.interface, interface)
         let status: VRRPTrackedObject.Status = operational ? .ok : .failed
         guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.status != status else {
@@ -144,7 +163,7 @@ public actor InstanceRunner {
         }
         logger.info("Netlink reports \(interface) \(operational ? "up" : "down")")
         do {
-            perform(try machine.updateTrackedObject(id, status: status, now: now))
+            try await decide(.trackedObjectChanged(id, status))
         } catch {
             logger.error("VRRP_Instance(\(name)) cannot track \(interface): \(error)")
         }
@@ -153,13 +172,29 @@ public actor InstanceRunner {
     // MARK: D-Bus control
 
     /// `SetPriority`, `ResetPriority`, `Switchover`: errors are the machine's refusals.
-    public func control(_ event: VRRPEvent) throws(VRRPStateMachineError) {
-        perform(try machine.handle(event, now: now))
+    public func control(_ event: VRRPEvent) async throws(VRRPStateMachineError) {
+        try await decide(event)
+    }
+
+    /// Hands an event to whoever decides: this instance's own machine, or its sync group.
+    private func decide(_ event: VRRPEvent) async throws(VRRPStateMachineError) {
+        if let group {
+            try await group.handle(event, from: name, now: now)
+        } else {
+            perform(try machine.handle(event, now: now))
+        }
+    }
+
+    /// The sync group's decision for this member: its machine as the group left it, and the
+    /// actions to perform.
+    func apply(_ actions: [VRRPAction], machine: VRRPStateMachine) {
+        self.machine = machine
+        perform(actions)
     }
 
     // MARK: Receiving
 
-    private func receive(_ result: Result<ReceivedVRRPAdvert, AdvertDropReason>) {
+    private func receive(_ result: Result<ReceivedVRRPAdvert, AdvertDropReason>) async {
         let received: ReceivedVRRPAdvert
         switch result {
         case .failure(let reason):
@@ -191,7 +226,7 @@ public actor InstanceRunner {
         let advert = VRRPReceivedAdvert(
             priority: received.advert.priority,
             advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
-        perform(machine.receiveAdvert(advert, now: now))
+        try? await decide(.advertReceived(advert))
     }
 
     private func drop(_ reason: AdvertDropReason, from source: InetAddress?) {
@@ -229,7 +264,8 @@ public actor InstanceRunner {
                 timer.cancel()
             case .notify(let state):
                 notifier.transition(
-                    to: state, instance: name, priority: machine.effectivePriority, scripts: settings.notify)
+                    to: state, kind: "INSTANCE", name: name, priority: machine.effectivePriority,
+                    scripts: settings.notify)
             case .stateChanged(let old, let new, let reason):
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
@@ -305,7 +341,7 @@ public actor InstanceRunner {
         }
     }
 
-    private func timerWoke(generation: UInt64) {
+    private func timerWoke(generation: UInt64) async {
         guard generation == timer.generation else { return }
         timer.task = nil
         timer.sleepingUntil = nil
@@ -316,7 +352,7 @@ public actor InstanceRunner {
             return
         }
         timer.deadline = nil
-        perform(machine.timerFired(now: now))
+        try? await decide(.timerFired)
     }
 
     // MARK: Properties

@@ -33,9 +33,9 @@ final class NotifyRunner: Sendable {
     }
 
     /// Queues what keepalived runs on a transition to `state`: the state's own script, then
-    /// `notify` with `INSTANCE name state priority` appended.
+    /// `notify` with `INSTANCE|GROUP name state priority` appended.
     func transition(
-        to state: VRRPInstanceState, instance: String, priority: UInt8, scripts: NotifyScripts
+        to state: VRRPInstanceState, kind: String, name: String, priority: UInt8, scripts: NotifyScripts
     ) {
         let specific: NotifyCommand? =
             switch state {
@@ -47,7 +47,7 @@ final class NotifyRunner: Sendable {
             }
         if let specific { enqueue(Self.words(specific.command)) }
         if let any = scripts.any, state != .initialize {
-            enqueue(Self.words(any.command) + ["INSTANCE", instance, state.rawValue, String(priority)])
+            enqueue(Self.words(any.command) + [kind, name, state.rawValue, String(priority)])
         }
     }
 

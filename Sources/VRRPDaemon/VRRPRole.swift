@@ -18,9 +18,6 @@ public struct VRRPRole: DaemonRole {
         logger.info(
             "Configuration has \(configuration.instances.count) vrrp_instance and \(configuration.syncGroups.count) vrrp_sync_group"
         )
-        if !configuration.syncGroups.isEmpty {
-            logger.warning("vrrp_sync_group is not run yet: its members run as independent instances")
-        }
         try await instances.apply(configuration, context: context, role: Self.self)
     }
 
