@@ -255,6 +255,7 @@ public actor InstanceRunner {
                     logger.debug("VRRP_Instance(\(settings.name)) removing VIPs a predecessor may have left")
                 }
                 holdsAddresses = false
+                garpTask?.cancel()
                 for failure in addresses.removeAll() { logger.error("VRRP_Instance(\(settings.name)) \(failure)") }
             case .sendGratuitousARP:
                 announce()
@@ -296,23 +297,29 @@ public actor InstanceRunner {
         }
     }
 
-    /// keepalived's gratuitous ARP as MASTER: a burst of `garp_master_repeat` now, and another
-    /// after `garp_master_delay`, each burst on its own task so adverts are never delayed.
+    /// keepalived's gratuitous ARP as MASTER: a burst of `garp_master_repeat` now, another
+    /// after `garp_master_delay`, then one of `garp_master_refresh_repeat` every
+    /// `garp_master_refresh` seconds. On its own task, so adverts are never delayed; cancelled
+    /// when the addresses go.
     private func announce() {
         let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
         guard !addresses.isEmpty else { return }
         let text = addresses.map(\.description).joined(separator: ", ")
-        logger.info("VRRP_Instance(\(settings.name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
         garpTask?.cancel()
-        let (arp, repeatCount, delay, logger, name) = (
-            self.arp, max(settings.garpMasterRepeat, 1), settings.garpMasterDelay, logger, settings.name
-        )
+        let (arp, logger, name, settings) = (self.arp, logger, name, settings)
         garpTask = Task {
             do {
-                try await arp.announce(addresses, count: repeatCount)
-                guard delay > 0 else { return }
-                try await Task.sleep(for: .seconds(delay))
-                try await arp.announce(addresses, count: repeatCount)
+                let burst = max(settings.garpMasterRepeat, 1)
+                try await arp.announce(addresses, count: burst)
+                if settings.garpMasterDelay > 0 {
+                    try await Task.sleep(for: .seconds(settings.garpMasterDelay))
+                    try await arp.announce(addresses, count: burst)
+                }
+                while settings.garpMasterRefresh > 0 {
+                    try await Task.sleep(for: .seconds(settings.garpMasterRefresh))
+                    try await arp.announce(addresses, count: max(settings.garpMasterRefreshRepeat, 1))
+                }
             } catch is CancellationError {
             } catch {
                 logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")

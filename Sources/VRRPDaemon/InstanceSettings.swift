@@ -30,6 +30,10 @@ public struct InstanceSettings: Sendable, Hashable {
     public var garpMasterDelay: Int
     /// `garp_master_repeat`: gratuitous ARPs per burst.
     public var garpMasterRepeat: Int
+    /// `garp_master_refresh`: seconds between refresh bursts while MASTER (0: none).
+    public var garpMasterRefresh: Int
+    /// `garp_master_refresh_repeat`: gratuitous ARPs per refresh burst.
+    public var garpMasterRefreshRepeat: Int
     /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
     /// unless `dont_track_primary`.
     public var trackedInterfaces: [TrackedInterface]
@@ -186,6 +190,8 @@ extension InstanceSettings {
         skipCheckAdvertAddresses = instance.skipCheckAdvertAddress ?? globals.vrrpSkipCheckAdvertAddress ?? false
         garpMasterDelay = instance.garpMasterDelay ?? globals.vrrpGARPMasterDelay ?? 5
         garpMasterRepeat = instance.garpMasterRepeat ?? globals.vrrpGARPMasterRepeat ?? 5
+        garpMasterRefresh = instance.garpMasterRefresh ?? globals.vrrpGARPMasterRefresh ?? 0
+        garpMasterRefreshRepeat = instance.garpMasterRefreshRepeat ?? globals.vrrpGARPMasterRefreshRepeat ?? 1
         var tracked = instance.trackInterfaces.map {
             TrackedInterface(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse)
         }

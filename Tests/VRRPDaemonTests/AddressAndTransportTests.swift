@@ -43,6 +43,30 @@ struct AddressAndTransportTests {
         }
     }
 
+    /// `garp_master_refresh 1`: a MASTER keeps announcing its VIP every second, as a client
+    /// on the LAN sees with tcpdump.
+    @Test func masterRefreshesGratuitousARPs() async throws {
+        try await TwoRouters.with(
+            a: { network in
+                var instance = TestInstance.on(network, network.a, priority: 150)
+                instance.extra = ["garp_master_delay 0", "garp_master_repeat 1", "garp_master_refresh 1"]
+                return instance
+            },
+            b: { .on($0, $0.b, priority: 100) }
+        ) { routers in
+            let network = routers.network
+            try await routers.a.waitForState("MASTER")
+            let capture = try run(
+                "/usr/sbin/ip",
+                [
+                    "netns", "exec", network.c, "timeout", "20", "tcpdump", "-l", "-n", "-c", "3", "-i",
+                    network.interfaceC, "arp",
+                ])
+            let announcements = capture.split(separator: "\n").filter { $0.contains(network.virtualAddress) }
+            #expect(announcements.count == 3, "\(capture)")
+        }
+    }
+
     @Test func unicastPeersElectWithoutMulticast() async throws {
         func unicast(_ network: RouterNetwork, _ namespace: String, priority: Int) -> TestInstance {
             var instance = TestInstance.on(network, namespace, priority: priority)
