@@ -36,7 +36,9 @@ actor InstanceRegistry {
         var wanted: [InstanceSettings] = []
         for instance in configuration.instances {
             do {
-                wanted.append(try InstanceSettings(instance, globals: configuration.globalDefinitions))
+                wanted.append(
+                    try InstanceSettings(
+                        instance, globals: configuration.globalDefinitions, scripts: configuration.scripts))
             } catch {
                 logger.error("\(error); instance not started")
             }
@@ -172,6 +174,22 @@ actor InstanceRegistry {
     /// A link changed: every instance that tracks it hears of it.
     func interfaceChanged(_ name: String, operational: Bool) async {
         for runner in all { await runner.interfaceChanged(name, operational: operational) }
+    }
+
+    /// A tracked script's status changed (or its grace ran out): instances tracking it hear of it.
+    func scriptChanged(_ name: String, status: VRRPTrackedObject.Status) async {
+        for runner in all { await runner.scriptChanged(name, status: status) }
+    }
+
+    /// Every tracked script, with the longest grace any instance gives it.
+    func trackedScripts() async -> [String: Duration] {
+        var graces: [String: Duration] = [:]
+        for runner in all {
+            for script in await runner.settings.trackedScripts {
+                graces[script.name] = max(graces[script.name] ?? .zero, script.grace)
+            }
+        }
+        return graces
     }
 
     /// A clean stop of every group and instance: priority 0 from each MASTER, addresses removed.

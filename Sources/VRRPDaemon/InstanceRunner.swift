@@ -169,6 +169,20 @@ public actor InstanceRunner {
         }
     }
 
+    /// A tracked script's status from checkd (or FAILED when its grace ran out).
+    public func scriptChanged(_ script: String, status: VRRPTrackedObject.Status) async {
+        let id = VRRPTrackedObject.ID(.script, script)
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.status != status else {
+            return
+        }
+        logger.info("VRRP_Script(\(script)) \(status == .ok ? "succeeded" : status == .failed ? "failed" : "unknown")")
+        do {
+            try await decide(.trackedObjectChanged(id, status))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track script \(script): \(error)")
+        }
+    }
+
     // MARK: D-Bus control
 
     /// `SetPriority`, `ResetPriority`, `Switchover`: errors are the machine's refusals.

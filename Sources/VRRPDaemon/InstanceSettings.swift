@@ -37,6 +37,8 @@ public struct InstanceSettings: Sendable, Hashable {
     /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
     /// unless `dont_track_primary`.
     public var trackedInterfaces: [TrackedInterface]
+    /// `track_script`: checkd's verdicts, read from its Script objects on the bus.
+    public var trackedScripts: [TrackedScript]
     /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
     public var notify: NotifyScripts
 
@@ -82,8 +84,20 @@ public struct InstanceSettings: Sendable, Hashable {
                 VRRPTrackedObject(
                     .interface, $0.name, weight: $0.weight, reverse: $0.reverse,
                     status: interfaceIsOperational($0.name) ? .ok : .failed)
-            })
+            }
+                + trackedScripts.map {
+                    VRRPTrackedObject(.script, $0.name, weight: $0.weight, reverse: $0.reverse, status: .unknown)
+                })
     }
+}
+
+/// One `track_script` line with the `vrrp_script` it names: weight 0 means its failure is
+/// the instance's FAULT. `grace` is how long its last status holds while checkd is gone.
+public struct TrackedScript: Sendable, Hashable {
+    public var name: String
+    public var weight: Int
+    public var reverse: Bool
+    public var grace: Duration
 }
 
 /// One tracked interface: weight 0 means its failure is the instance's FAULT.
@@ -134,7 +148,9 @@ public enum InstanceSettingsError: Error, Hashable, Sendable, CustomStringConver
 
 extension InstanceSettings {
     /// Reads one instance of a loaded configuration.
-    public init(_ instance: VRRPInstance, globals: GlobalDefinitions) throws(InstanceSettingsError) {
+    public init(
+        _ instance: VRRPInstance, globals: GlobalDefinitions, scripts: [VRRPScript] = []
+    ) throws(InstanceSettingsError) {
         let name = instance.name
         guard let interface = instance.interface ?? globals.defaultInterface else { throw .noInterface(instance: name) }
         guard !instance.isIPv6 else { throw .unsupported(instance: name, what: "IPv6 addresses") }
@@ -199,6 +215,13 @@ extension InstanceSettings {
             tracked.insert(TrackedInterface(name: interface), at: 0)
         }
         notify = instance.notify
+        trackedScripts = instance.trackScripts.compactMap { item in
+            guard let script = scripts.first(where: { $0.name == item.name }) else { return nil }
+            return TrackedScript(
+                name: item.name, weight: item.weight ?? script.weight,
+                reverse: item.weight == nil ? script.reverse : item.reverse,
+                grace: .seconds(max(3 * script.interval, 5)))
+        }
         var seen = Set<String>()
         trackedInterfaces = tracked.filter { seen.insert($0.name).inserted }
     }

@@ -27,7 +27,7 @@ public struct VRRPRole: DaemonRole {
         try await instances.apply(reload.current, context: context, role: Self.self)
     }
 
-    /// Follows links for tracking, and publishes `Stats`.
+    /// Follows links and checkd's scripts for tracking, and publishes `Stats`.
     public func run(context: DaemonContext) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [instances] in
@@ -37,6 +37,9 @@ public struct VRRPRole: DaemonRole {
                 } catch {
                     context.logger.error("Cannot follow links; track_interface is not applied: \(error)")
                 }
+            }
+            group.addTask { [instances] in
+                await ScriptTracker(registry: instances, logger: context.logger).run(bus: context.bus)
             }
             group.addTask { try await publishStats(context: context) }
             try await group.waitForAll()
