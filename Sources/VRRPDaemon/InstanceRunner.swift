@@ -30,6 +30,7 @@ public actor InstanceRunner {
     private var garpTask: Task<Void, Never>?
     private var timer = TimerState()
     private var dropLog = LogLimiter()
+    private var diagnostics: AdvertDiagnostics
     private let notifier: NotifyRunner
     public private(set) var counters = InstanceCounters()
 
@@ -69,6 +70,7 @@ public actor InstanceRunner {
         let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         self.origin = origin
+        diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
         notifier = NotifyRunner(logger: logger)
     }
 
@@ -228,12 +230,14 @@ public actor InstanceRunner {
             notices = try received.validate(against: expectations)
         } catch {
             drop(error, from: received.source)
+            if let diagnostic = diagnostics.dropped(error, from: received.source, now: clock.now) {
+                report(diagnostic)
+            }
             return
         }
-        if notices.contains(.advertIntervalMismatch), dropLog.allows("interval \(received.source)", now: clock.now) {
-            logger.warning(
-                "VRRP_Instance(\(settings.name)) advertisement interval mismatch mine=\(settings.advertInterval) rcv'd=\(VRRPDuration.centiseconds(Int64(received.advert.advertIntervalCentiseconds))) from \(received.source)"
-            )
+        let weAreMaster = machine.state == .master
+        for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
+            report(diagnostic)
         }
         counters.received()
         guard let sender = try? VRRPRouterAddress(bytes: received.source.bytes) else { return }
@@ -241,6 +245,18 @@ public actor InstanceRunner {
             priority: received.advert.priority,
             advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
         try? await decide(.advertReceived(advert))
+    }
+
+    /// Logs a diagnostic and signals it as `Diagnostic(kind, sender, message)`.
+    private func report(_ diagnostic: Diagnostic) {
+        logger.warning("\(diagnostic.message)")
+        do {
+            try object?.emit(
+                InstanceObject.interface, "Diagnostic",
+                [.string(diagnostic.kind.rawValue), .string("\(diagnostic.sender)"), .string(diagnostic.message)])
+        } catch {
+            logger.warning("VRRP_Instance(\(name)) cannot emit Diagnostic: \(error)")
+        }
     }
 
     private func drop(_ reason: AdvertDropReason, from source: InetAddress?) {

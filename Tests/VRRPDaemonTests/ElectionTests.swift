@@ -113,6 +113,7 @@ struct ElectionTests {
                             #expect(try network.holdsVirtualAddress(network.b))
                             let line = "Received equal prio advert from higher address \(network.addressB)"
                             #expect(a.log.contains(line))
+                            #expect(a.log.contains("VRID 51 split brain: \(network.addressB) is MASTER too"))
                         }
                     }
                 }
