@@ -104,6 +104,29 @@ struct ControlTests {
         }
     }
 
+    /// The bus is for control, not the data path: vrrpd keeps its role and VIP through a bus
+    /// outage, then owns its name again and serves its objects with their current values.
+    @Test func busOutageChangesNothingOnTheWireAndTheObjectsComeBack() async throws {
+        try await TwoRouters.with(
+            a: { .on($0, $0.a, priority: 150) }, b: { .on($0, $0.b, priority: 100) }
+        ) { routers in
+            try await routers.a.waitForState("MASTER")
+            try await routers.b.waitForState("BACKUP")
+            try await routers.a.bus.restart(after: .seconds(1))
+            try await routers.a.waitForState("MASTER")
+            #expect(try routers.holdsVirtualAddress(routers.a))
+            #expect(try routers.b.state() == "BACKUP")
+            #expect(!routers.b.log.contains("Entering MASTER STATE"))
+            #expect(routers.a.log.contains("Lost the D-Bus connection"))
+            let managed = try routers.a.bus.busctl([
+                "call", VRRPDProcess.busName, VRRPDProcess.rootPath, "org.freedesktop.DBus.ObjectManager",
+                "GetManagedObjects",
+            ])
+            #expect(managed.contains(VRRPDProcess.instancePath("VI_1")))
+            #expect(managed.contains("MASTER"))
+        }
+    }
+
     @Test func instanceNamesAreEscapedInObjectPaths() async throws {
         try await TwoRouters.with(
             a: { network in

@@ -1,16 +1,42 @@
 import Foundation
+import Synchronization
 
 /// A private `dbus-daemon` for one test: system-bus type, a unix socket in a fresh directory,
 /// EXTERNAL auth and a policy that lets anyone own, send and receive.
 final class PrivateBus: Sendable {
     let directory: String
     let address: String
-    private let daemon: ChildProcess
+    private let daemon: Mutex<ChildProcess>
 
     private init(directory: String, address: String, daemon: ChildProcess) {
         self.directory = directory
         self.address = address
-        self.daemon = daemon
+        self.daemon = Mutex(daemon)
+    }
+
+    private static func launch(_ directory: String) throws -> ChildProcess {
+        try ChildProcess(
+            "/usr/bin/dbus-daemon", ["--config-file=\(directory)/bus.conf", "--nofork"],
+            logPath: directory + "/bus.log")
+    }
+
+    private static func waitForSocket(_ directory: String) async throws {
+        let socket = directory + "/bus"
+        try await waitUntil("dbus-daemon listens on \(socket)", timeout: .seconds(10)) {
+            FileManager.default.fileExists(atPath: socket)
+        }
+    }
+
+    /// The bus goes away (every connection drops), then comes back at the same address.
+    func restart(after outage: Duration) async throws {
+        let old = daemon.withLock { $0 }
+        old.signal(SIGKILL)
+        await old.wait()
+        try? FileManager.default.removeItem(atPath: directory + "/bus")
+        try await Task.sleep(for: outage)
+        let new = try Self.launch(directory)
+        daemon.withLock { $0 = new }
+        try await Self.waitForSocket(directory)
     }
 
     static func start() async throws -> PrivateBus {
@@ -33,13 +59,9 @@ final class PrivateBus: Sendable {
             """
         let configPath = directory + "/bus.conf"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let daemon = try ChildProcess(
-            "/usr/bin/dbus-daemon", ["--config-file=\(configPath)", "--nofork"], logPath: directory + "/bus.log")
-        let bus = PrivateBus(directory: directory, address: "unix:path=\(socket)", daemon: daemon)
+        let bus = PrivateBus(directory: directory, address: "unix:path=\(socket)", daemon: try launch(directory))
         do {
-            try await waitUntil("dbus-daemon listens on \(socket)", timeout: .seconds(10)) {
-                FileManager.default.fileExists(atPath: socket)
-            }
+            try await waitForSocket(directory)
         } catch {
             await bus.stop()
             throw error
@@ -48,6 +70,7 @@ final class PrivateBus: Sendable {
     }
 
     func stop() async {
+        let daemon = self.daemon.withLock { $0 }
         daemon.signal(SIGKILL)
         await daemon.wait()
         try? FileManager.default.removeItem(atPath: directory)
