@@ -17,6 +17,7 @@ public actor InstanceRunner {
     private let socket: VRRPSocket
     private let arp: GratuitousARPSender
     private var addresses: VirtualAddressTable
+    private var routes: VirtualRouteTable
     private var expectations: ReceiveExpectations
     /// VRIDs of the other instances on the same interface: their adverts are not drops.
     private let siblingVRIDs: Set<UInt8>
@@ -59,6 +60,7 @@ public actor InstanceRunner {
             let netlink = try RouteNetlink()
             addresses = try VirtualAddressTable(
                 netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
+            routes = try VirtualRouteTable(netlink: netlink, specs: settings.virtualRoutes)
             machine = VRRPStateMachine(
                 configuration: try settings.machineConfiguration(
                     primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
@@ -131,12 +133,15 @@ public actor InstanceRunner {
             primaryAddress: socket.sourceAddress, interfaceIsOperational: addresses.netlink.isOperational)
         let table = try VirtualAddressTable(
             netlink: addresses.netlink, specs: new.virtualAddresses + new.excludedAddresses)
+        let newRoutes = try VirtualRouteTable(netlink: addresses.netlink, specs: new.virtualRoutes)
         if holdsAddresses {
-            for failure in addresses.removeAll(except: table) + table.addAll() {
-                logger.error("VRRP_Instance(\(name)) \(failure)")
-            }
+            let failures =
+                routes.removeAll(except: newRoutes) + addresses.removeAll(except: table) + table.addAll()
+                + newRoutes.addAll()
+            for failure in failures { logger.error("VRRP_Instance(\(name)) \(failure)") }
         }
         addresses = table
+        routes = newRoutes
         settings = new
         expectations = new.expectations(
             ownAddresses: expectations.ownAddresses, isAddressOwner: machine.effectivePriority == 255)
@@ -277,7 +282,9 @@ public actor InstanceRunner {
             case .addVirtualAddresses:
                 logger.info("VRRP_Instance(\(settings.name)) setting protocol VIPs.")
                 holdsAddresses = true
-                for failure in addresses.addAll() { logger.error("VRRP_Instance(\(settings.name)) \(failure)") }
+                for failure in addresses.addAll() + routes.addAll() {
+                    logger.error("VRRP_Instance(\(name)) \(failure)")
+                }
             case .removeVirtualAddresses:
                 if holdsAddresses {
                     logger.info("VRRP_Instance(\(settings.name)) removing protocol VIPs.")
@@ -286,7 +293,9 @@ public actor InstanceRunner {
                 }
                 holdsAddresses = false
                 garpTask?.cancel()
-                for failure in addresses.removeAll() { logger.error("VRRP_Instance(\(settings.name)) \(failure)") }
+                for failure in routes.removeAll() + addresses.removeAll() {
+                    logger.error("VRRP_Instance(\(name)) \(failure)")
+                }
             case .sendGratuitousARP:
                 announce()
             case .armTimer(_, let deadline):

@@ -25,6 +25,8 @@ public struct InstanceSettings: Sendable, Hashable {
     public var virtualAddresses: [VirtualAddressSpec]
     /// `virtual_ipaddress_excluded`: added as MASTER, never advertised.
     public var excludedAddresses: [VirtualAddressSpec]
+    /// `virtual_routes`: added after the addresses as MASTER, removed before them.
+    public var virtualRoutes: [VirtualRouteSpec]
     public var skipCheckAdvertAddresses: Bool
     /// `garp_master_delay`: seconds from becoming MASTER to the second burst (0: none).
     public var garpMasterDelay: Int
@@ -202,6 +204,9 @@ extension InstanceSettings {
         }
         excludedAddresses = try instance.excludedAddresses.map { (line) throws(InstanceSettingsError) in
             try VirtualAddressSpec(line, interface: interface, instance: name)
+        }
+        virtualRoutes = try instance.virtualRoutes.map { (route) throws(InstanceSettingsError) in
+            try VirtualRouteSpec(route, instance: name)
         }
         skipCheckAdvertAddresses = instance.skipCheckAdvertAddress ?? globals.vrrpSkipCheckAdvertAddress ?? false
         garpMasterDelay = instance.garpMasterDelay ?? globals.vrrpGARPMasterDelay ?? 5

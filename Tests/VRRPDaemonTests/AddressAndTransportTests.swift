@@ -67,6 +67,44 @@ struct AddressAndTransportTests {
         }
     }
 
+    @Test func virtualRoutesFollowMastership() async throws {
+        func routes(_ network: RouterNetwork, _ namespace: String) throws -> String {
+            try run("/usr/sbin/ip", ["-n", namespace, "route", "show", "proto", "keepalived"])
+        }
+        func instance(_ network: RouterNetwork, _ namespace: String, priority: Int) -> TestInstance {
+            var instance = TestInstance.on(network, namespace, priority: priority)
+            instance.extra = [
+                "virtual_routes {",
+                "    192.168.88.0/24 via \(network.address(3)) dev \(network.interface(of: namespace)) metric 7",
+                "    blackhole 192.168.99.0/24",
+                "}",
+            ]
+            return instance
+        }
+        try await TwoRouters.with(
+            a: { instance($0, $0.a, priority: 150) }, b: { instance($0, $0.b, priority: 100) }
+        ) { routers in
+            let network = routers.network
+            try await routers.a.waitForState("MASTER")
+            try await routers.b.waitForState("BACKUP")
+            try await waitUntil("A has both routes") {
+                let table = try routes(network, network.a)
+                return table.contains("192.168.88.0/24 via \(network.address(3))")
+                    && table.contains("blackhole 192.168.99.0/24")
+            }
+            #expect(try routes(network, network.a).contains("metric 7"))
+            #expect(try routes(network, network.b).isEmpty)
+
+            await routers.a.stop(signal: SIGTERM)
+            try await routers.b.waitForState("MASTER")
+            #expect(try routes(network, network.a).isEmpty)
+            try await waitUntil("B has both routes") {
+                let table = try routes(network, network.b)
+                return table.contains("192.168.88.0/24") && table.contains("blackhole 192.168.99.0/24")
+            }
+        }
+    }
+
     @Test func unicastPeersElectWithoutMulticast() async throws {
         func unicast(_ network: RouterNetwork, _ namespace: String, priority: Int) -> TestInstance {
             var instance = TestInstance.on(network, namespace, priority: priority)
