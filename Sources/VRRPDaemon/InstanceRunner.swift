@@ -18,6 +18,7 @@ public actor InstanceRunner {
     private let arp: GratuitousARPSender
     private var addresses: VirtualAddressTable
     private var routes: VirtualRouteTable
+    private var rules: VirtualRuleTable
     private var expectations: ReceiveExpectations
     /// VRIDs of the other instances on the same interface: their adverts are not drops.
     private let siblingVRIDs: Set<UInt8>
@@ -61,6 +62,7 @@ public actor InstanceRunner {
             addresses = try VirtualAddressTable(
                 netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
             routes = try VirtualRouteTable(netlink: netlink, specs: settings.virtualRoutes)
+            rules = VirtualRuleTable(netlink: netlink, rules: settings.virtualRules)
             machine = VRRPStateMachine(
                 configuration: try settings.machineConfiguration(
                     primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
@@ -134,14 +136,16 @@ public actor InstanceRunner {
         let table = try VirtualAddressTable(
             netlink: addresses.netlink, specs: new.virtualAddresses + new.excludedAddresses)
         let newRoutes = try VirtualRouteTable(netlink: addresses.netlink, specs: new.virtualRoutes)
+        let newRules = VirtualRuleTable(netlink: addresses.netlink, rules: new.virtualRules)
         if holdsAddresses {
             let failures =
-                routes.removeAll(except: newRoutes) + addresses.removeAll(except: table) + table.addAll()
-                + newRoutes.addAll()
+                rules.removeAll(except: newRules) + routes.removeAll(except: newRoutes)
+                + addresses.removeAll(except: table) + table.addAll() + newRoutes.addAll() + newRules.addAll()
             for failure in failures { logger.error("VRRP_Instance(\(name)) \(failure)") }
         }
         addresses = table
         routes = newRoutes
+        rules = newRules
         settings = new
         expectations = new.expectations(
             ownAddresses: expectations.ownAddresses, isAddressOwner: machine.effectivePriority == 255)
@@ -282,7 +286,7 @@ public actor InstanceRunner {
             case .addVirtualAddresses:
                 logger.info("VRRP_Instance(\(settings.name)) setting protocol VIPs.")
                 holdsAddresses = true
-                for failure in addresses.addAll() + routes.addAll() {
+                for failure in addresses.addAll() + routes.addAll() + rules.addAll() {
                     logger.error("VRRP_Instance(\(name)) \(failure)")
                 }
             case .removeVirtualAddresses:
@@ -293,7 +297,7 @@ public actor InstanceRunner {
                 }
                 holdsAddresses = false
                 garpTask?.cancel()
-                for failure in routes.removeAll() + addresses.removeAll() {
+                for failure in rules.removeAll() + routes.removeAll() + addresses.removeAll() {
                     logger.error("VRRP_Instance(\(name)) \(failure)")
                 }
             case .sendGratuitousARP:

@@ -1,4 +1,5 @@
 import KeepalivedConfig
+import Netlink
 import VRRP
 import VRRPSockets
 
@@ -27,6 +28,8 @@ public struct InstanceSettings: Sendable, Hashable {
     public var excludedAddresses: [VirtualAddressSpec]
     /// `virtual_routes`: added after the addresses as MASTER, removed before them.
     public var virtualRoutes: [VirtualRouteSpec]
+    /// `virtual_rules`: added with the routes as MASTER.
+    public var virtualRules: [Netlink.Rule]
     public var skipCheckAdvertAddresses: Bool
     /// `garp_master_delay`: seconds from becoming MASTER to the second burst (0: none).
     public var garpMasterDelay: Int
@@ -207,6 +210,9 @@ extension InstanceSettings {
         }
         virtualRoutes = try instance.virtualRoutes.map { (route) throws(InstanceSettingsError) in
             try VirtualRouteSpec(route, instance: name)
+        }
+        virtualRules = try instance.virtualRules.map { (rule) throws(InstanceSettingsError) in
+            try Netlink.Rule(rule, instance: name)
         }
         skipCheckAdvertAddresses = instance.skipCheckAdvertAddress ?? globals.vrrpSkipCheckAdvertAddress ?? false
         garpMasterDelay = instance.garpMasterDelay ?? globals.vrrpGARPMasterDelay ?? 5

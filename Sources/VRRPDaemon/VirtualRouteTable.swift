@@ -35,16 +35,7 @@ extension VirtualRouteSpec {
         metric = route.metric
         scope = route.scope
         type = route.type?.rawValue
-        switch route.table ?? "main" {
-        case "main": table = RouteTable.main
-        case "local": table = RouteTable.local
-        case "default": table = RouteTable.default
-        case let text:
-            guard let number = UInt32(text) else {
-                throw .unsupported(instance: instance, what: "route table name \(text) (use its number)")
-            }
-            table = number
-        }
+        table = try routeTableNumber(route.table, instance: instance)
     }
 }
 

@@ -67,9 +67,12 @@ struct AddressAndTransportTests {
         }
     }
 
-    @Test func virtualRoutesFollowMastership() async throws {
+    @Test func virtualRoutesAndRulesFollowMastership() async throws {
         func routes(_ network: RouterNetwork, _ namespace: String) throws -> String {
             try run("/usr/sbin/ip", ["-n", namespace, "route", "show", "proto", "keepalived"])
+        }
+        func rules(_ namespace: String) throws -> String {
+            try run("/usr/sbin/ip", ["-n", namespace, "rule", "show", "priority", "1000"])
         }
         func instance(_ network: RouterNetwork, _ namespace: String, priority: Int) -> TestInstance {
             var instance = TestInstance.on(network, namespace, priority: priority)
@@ -77,6 +80,9 @@ struct AddressAndTransportTests {
                 "virtual_routes {",
                 "    192.168.88.0/24 via \(network.address(3)) dev \(network.interface(of: namespace)) metric 7",
                 "    blackhole 192.168.99.0/24",
+                "}",
+                "virtual_rules {",
+                "    from 192.168.88.0/24 table 100 priority 1000",
                 "}",
             ]
             return instance
@@ -94,13 +100,18 @@ struct AddressAndTransportTests {
             }
             #expect(try routes(network, network.a).contains("metric 7"))
             #expect(try routes(network, network.b).isEmpty)
+            #expect(try rules(network.a).contains("from 192.168.88.0/24 lookup 100"))
+            #expect(try rules(network.b).isEmpty)
 
             await routers.a.stop(signal: SIGTERM)
             try await routers.b.waitForState("MASTER")
             #expect(try routes(network, network.a).isEmpty)
-            try await waitUntil("B has both routes") {
+            #expect(try rules(network.a).isEmpty)
+            try await waitUntil("B has both routes and the rule") {
                 let table = try routes(network, network.b)
+                let ruleTable = try rules(network.b)
                 return table.contains("192.168.88.0/24") && table.contains("blackhole 192.168.99.0/24")
+                    && ruleTable.contains("from 192.168.88.0/24 lookup 100")
             }
         }
     }
