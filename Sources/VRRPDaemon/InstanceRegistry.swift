@@ -26,6 +26,8 @@ actor InstanceRegistry {
     private var order: [String] = []
     /// One timeline for every instance, so sync group members agree on `now`.
     private let origin = ContinuousClock.now
+    /// `notify_fifo` and `vrrp_notify_fifo`, opened with the first configuration.
+    private var fifos: NotifyFIFOs?
 
     var all: [InstanceRunner] { order.compactMap { entries[$0]?.runner } }
 
@@ -33,6 +35,11 @@ actor InstanceRegistry {
     /// change is not touched; one that changed keeps its state when it can (`canReload`).
     func apply(_ configuration: KeepalivedConfiguration, context: DaemonContext, role: VRRPRole.Type) async throws {
         let logger = context.logger
+        if fifos == nil {
+            let globals = configuration.globalDefinitions
+            let paths = [globals.notifyFIFO, globals.vrrpNotifyFIFO].compactMap { $0?.path }
+            if !paths.isEmpty { fifos = NotifyFIFOs(paths: paths, logger: logger) }
+        }
         var wanted: [InstanceSettings] = []
         for instance in configuration.instances {
             do {
@@ -117,7 +124,8 @@ actor InstanceRegistry {
         }
         do {
             let coordinator = try SyncGroupCoordinator(
-                name: group.name, members: runners, notify: group.notify, origin: origin, logger: logger)
+                name: group.name, members: runners, notify: group.notify, origin: origin, fifos: fifos,
+                logger: logger)
             let groupXML = try context.interfaceXML(named: SyncGroupObject.interface)
             let object = try await context.bus.publish(
                 try SyncGroupObject.make(
@@ -144,7 +152,7 @@ actor InstanceRegistry {
     ) async -> InstanceRunner? {
         do {
             let runner = try InstanceRunner(
-                settings: settings, siblingVRIDs: siblings, origin: origin, logger: context.logger)
+                settings: settings, siblingVRIDs: siblings, origin: origin, fifos: fifos, logger: context.logger)
             let object = try await context.bus.publish(
                 try InstanceObject.make(
                     runner: runner, settings: settings, root: root, xml: xml, action: role.manageAction,

@@ -39,14 +39,15 @@ public actor InstanceRunner {
     private var object: PublishedObject?
     private var published: InstanceSnapshot?
     private var lastTransition: UInt64 = 0
-    /// Whether this process added the addresses (for keepalived's log wording only).
+    /// Whether this process added the addresses: for the log wording, and for a reload to
+    /// swap only the addresses that changed.
     private var holdsAddresses = false
 
     /// Opens the socket and resolves the addresses in the calling thread's network namespace.
     /// Nothing is sent and no address changes until `start()`.
-    public init(
+    init(
         settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
-        logger: Logger
+        fifos: NotifyFIFOs? = nil, logger: Logger
     ) throws {
         self.name = settings.name
         self.settings = settings
@@ -75,7 +76,7 @@ public actor InstanceRunner {
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         self.origin = origin
         diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
-        notifier = NotifyRunner(logger: logger)
+        notifier = NotifyRunner(logger: logger, fifos: fifos)
     }
 
     public var state: VRRPInstanceState { machine.state }

@@ -15,8 +15,10 @@ final class NotifyRunner: Sendable {
 
     private let jobs: AsyncStream<Job>.Continuation
     private let worker: Task<Void, Never>
+    private let fifos: NotifyFIFOs?
 
-    init(logger: Logger) {
+    init(logger: Logger, fifos: NotifyFIFOs? = nil) {
+        self.fifos = fifos
         let (stream, continuation) = AsyncStream.makeStream(of: Job.self)
         jobs = continuation
         worker = Task {
@@ -45,6 +47,9 @@ final class NotifyRunner: Sendable {
             case .stop: scripts.stop
             case .initialize: nil
             }
+        if state != .initialize {
+            fifos?.write(kind: kind, name: name, state: state.rawValue, priority: priority)
+        }
         if let specific { enqueue(Self.words(specific.command)) }
         if let any = scripts.any, state != .initialize {
             enqueue(Self.words(any.command) + [kind, name, state.rawValue, String(priority)])

@@ -22,14 +22,14 @@ actor SyncGroupCoordinator {
 
     init(
         name: String, members: [(runner: InstanceRunner, machine: VRRPStateMachine)], notify: NotifyScripts,
-        origin: ContinuousClock.Instant, logger: Logger
+        origin: ContinuousClock.Instant, fifos: NotifyFIFOs?, logger: Logger
     ) throws {
         self.name = name
         memberNames = members.map(\.runner.name)
         group = try VRRPSyncGroup(name: name, members: members.map(\.machine))
         for member in members { runners[member.runner.name] = member.runner }
         self.notify = notify
-        notifier = NotifyRunner(logger: logger)
+        notifier = NotifyRunner(logger: logger, fifos: fifos)
         self.origin = origin
         self.logger = logger
     }

@@ -34,4 +34,32 @@ struct NotifyTests {
             #expect(calls().suffix(2) == ["stopping", "INSTANCE VI_1 STOP 150"])
         }
     }
+
+    @Test func notifyFIFOGetsKeepalivedsLines() async throws {
+        let directory = try makeTemporaryDirectory("kavd-fifo")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/notify.fifo"
+        try await RouterNetwork.with { network in
+            try await PrivateBus.with { bus in
+                let configuration =
+                    "global_defs {\n    vrrp_notify_fifo \(fifo)\n}\n"
+                    + TestInstance.on(network, network.a, priority: 150).configuration
+                try await VRRPDProcess.with(namespace: network.a, configuration: configuration, bus: bus) { a in
+                    try await a.waitForState("MASTER")
+                    // vrrpd made the FIFO and holds it open, so what it wrote waits in the pipe.
+                    let fd = open(fifo, O_RDONLY | O_NONBLOCK)
+                    try #require(fd >= 0)
+                    defer { close(fd) }
+                    var text = ""
+                    try await waitUntil("the FIFO shows the MASTER line") {
+                        var buffer = [UInt8](repeating: 0, count: 4096)
+                        let count = read(fd, &buffer, buffer.count)
+                        if count > 0 { text += String(decoding: buffer[..<count], as: UTF8.self) }
+                        return text.contains("INSTANCE \"VI_1\" MASTER 150\n")
+                    }
+                    #expect(text.hasPrefix("INSTANCE \"VI_1\" BACKUP 150\n"))
+                }
+            }
+        }
+    }
 }
