@@ -88,7 +88,8 @@ let package = Package(
         .testTarget(
             name: "VRRPSocketsTests", dependencies: ["VRRPSockets", "VRRP", "CLinux"], swiftSettings: strict),
         .testTarget(
-            name: "VRRPDaemonTests", dependencies: ["VRRPDaemon", "KeepalivedConfig", "VRRP", "DBus"], swiftSettings: strict),
+            name: "VRRPDaemonTests", dependencies: ["VRRPDaemon", "KeepalivedConfig", "VRRP", "DBus"],
+            swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
