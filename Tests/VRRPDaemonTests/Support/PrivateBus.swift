@@ -22,7 +22,7 @@ final class PrivateBus: Sendable {
 
     private static func waitForSocket(_ directory: String) async throws {
         let socket = directory + "/bus"
-        try await waitUntil("dbus-daemon listens on \(socket)", timeout: .seconds(10)) {
+        try await waitUntil("dbus-daemon listens on \(socket)") {
             FileManager.default.fileExists(atPath: socket)
         }
     }
