@@ -62,6 +62,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "VRRPDaemon",
+            dependencies: [
+                "VRRP", "VRRPSockets", "Netlink", "DBus", "DaemonKit", "KeepalivedConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "KactlCommands",
             dependencies: [
                 "KeepalivedConfig", "DBus",
@@ -70,7 +77,7 @@ let package = Package(
             swiftSettings: strict),
 
         // Thin executables.
-        .executableTarget(name: "vrrpd", dependencies: ["DaemonKit"], swiftSettings: strict),
+        .executableTarget(name: "vrrpd", dependencies: ["DaemonKit", "VRRPDaemon"], swiftSettings: strict),
         .executableTarget(name: "checkd", dependencies: ["DaemonKit"], swiftSettings: strict),
         .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
@@ -86,6 +93,9 @@ let package = Package(
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], swiftSettings: strict),
         .testTarget(
             name: "VRRPSocketsTests", dependencies: ["VRRPSockets", "VRRP", "CLinux"], swiftSettings: strict),
+        .testTarget(
+            name: "VRRPDaemonTests", dependencies: ["VRRPDaemon", "KeepalivedConfig", "VRRP", "DBus"],
+            swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "KeepaliveTestSupport"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),

@@ -52,6 +52,11 @@ public actor BusPresence {
         return published
     }
 
+    /// The published object at `path` (the root object, for a role updating its properties).
+    public func published(at path: ObjectPath) -> PublishedObject? {
+        objects.first { $0.path == path }
+    }
+
     /// Removes an object from the bus for good.
     public func withdraw(_ object: PublishedObject) async {
         objects.removeAll { $0 === object }
@@ -65,7 +70,7 @@ public actor BusPresence {
     public func maintain() async {
         while !Task.isCancelled {
             if let connection {
-                await connection.waitUntilDisconnected()
+                await connection.waitUntilDisconnected()  // returns on cancellation too
                 if Task.isCancelled { return }
                 logger.warning("Lost the D-Bus connection; keeping state and reconnecting")
                 self.connection = nil

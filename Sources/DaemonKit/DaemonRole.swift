@@ -44,3 +44,10 @@ public struct DaemonContext: Sendable {
     public let bus: BusPresence
     public let options: DaemonOptions
 }
+
+extension DaemonContext {
+    /// Reads `<interfaces directory>/<interface>.xml`, so objects serve the shipped XML.
+    public func interfaceXML(named interface: String) throws -> String {
+        try RootObject.readInterfaceXML(named: interface, in: options.interfacesDirectory)
+    }
+}

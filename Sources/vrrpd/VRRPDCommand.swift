@@ -1,8 +1,9 @@
 import ArgumentParser
 import DaemonKit
 import KeepalivedConfig
+import VRRPDaemon
 
-/// `vrrpd`: VRRP adverts and virtual IP addresses. Wiring only; the work is in its role and the libraries.
+/// `vrrpd`: VRRP adverts and virtual IP addresses. Wiring only; the work is in `VRRPDaemon`.
 @main
 struct VRRPDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

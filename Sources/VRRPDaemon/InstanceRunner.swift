@@ -1,0 +1,442 @@
+import DBus
+import DaemonKit
+import Logging
+import Netlink
+import VRRP
+import VRRPSockets
+
+/// One running `vrrp_instance`: owns its state machine, socket, timer and virtual addresses.
+/// Every input (an advert, the timer, a D-Bus call, shutdown) is a call on this actor, so the
+/// machine sees one event at a time, and every action it returns is performed before the next.
+public actor InstanceRunner {
+    /// The instance's name: a renamed instance is another instance, so this never changes.
+    public nonisolated let name: String
+    public private(set) var settings: InstanceSettings
+    let logger: Logger
+    private var machine: VRRPStateMachine
+    private let socket: VRRPSocket
+    private let arp: GratuitousARPSender
+    private var addresses: VirtualAddressTable
+    private var routes: VirtualRouteTable
+    private var rules: VirtualRuleTable
+    private var expectations: ReceiveExpectations
+    /// VRIDs of the other instances on the same interface: their adverts are not drops.
+    private let siblingVRIDs: Set<UInt8>
+    private let clock = ContinuousClock()
+    /// Shared by every instance of the daemon, so members of a sync group share one timeline.
+    private let origin: ContinuousClock.Instant
+    /// The sync group deciding for this instance, if it is a member of one.
+    private var group: SyncGroupCoordinator?
+
+    private var receiveTask: Task<Void, Never>?
+    private var garpTask: Task<Void, Never>?
+    private var timer = TimerState()
+    private var dropLog = LogLimiter()
+    private var diagnostics: AdvertDiagnostics
+    private let notifier: NotifyRunner
+    public private(set) var counters = InstanceCounters()
+
+    private var object: PublishedObject?
+    private var published: InstanceSnapshot?
+    private var lastTransition: UInt64 = 0
+    /// Whether this process added the addresses: for the log wording, and for a reload to
+    /// swap only the addresses that changed.
+    private var holdsAddresses = false
+
+    /// Opens the socket and resolves the addresses in the calling thread's network namespace.
+    /// Nothing is sent and no address changes until `start()`.
+    init(
+        settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
+        fifos: NotifyFIFOs? = nil, logger: Logger
+    ) throws {
+        self.name = settings.name
+        self.settings = settings
+        self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
+        self.logger = logger
+        let socket = try VRRPSocket(
+            .init(
+                interface: settings.interface, destination: settings.destination,
+                sourceAddress: settings.sourceAddress))
+        do {
+            arp = try GratuitousARPSender(interface: settings.interface)
+            let netlink = try RouteNetlink()
+            addresses = try VirtualAddressTable(
+                netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
+            routes = try VirtualRouteTable(netlink: netlink, specs: settings.virtualRoutes)
+            rules = VirtualRuleTable(netlink: netlink, rules: settings.virtualRules)
+            machine = VRRPStateMachine(
+                configuration: try settings.machineConfiguration(
+                    primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
+        } catch {
+            socket.close()
+            throw error
+        }
+        self.socket = socket
+        let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
+        expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
+        self.origin = origin
+        diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
+        notifier = NotifyRunner(logger: logger, fifos: fifos)
+    }
+
+    public var state: VRRPInstanceState { machine.state }
+    /// The machine as it is now: what a sync group starts from.
+    var currentMachine: VRRPStateMachine { machine }
+    public var effectivePriority: UInt8 { machine.effectivePriority }
+
+    /// The instant the state machine sees: centiseconds since the daemon's origin.
+    private var now: VRRPInstant { VRRPInstant(sinceOrigin: clock.now - origin) }
+
+    /// Sets the D-Bus object that mirrors this instance; its properties are brought up to date.
+    func attach(_ object: PublishedObject) {
+        self.object = object
+        published = nil
+        publish()
+    }
+
+    /// Makes this instance a member of a sync group, which decides for it from now on.
+    func join(_ group: SyncGroupCoordinator) {
+        self.group = group
+    }
+
+    /// Starts receiving and, unless a sync group starts it, leaves INIT: BACKUP (removing
+    /// leftover addresses) or MASTER.
+    public func start() {
+        guard receiveTask == nil else { return }
+        let adverts = socket.adverts()
+        receiveTask = Task { [weak self] in
+            for await result in adverts {
+                guard let self else { return }
+                await self.receive(result)
+            }
+        }
+        if group == nil { perform(machine.start(now: now)) }
+    }
+
+    /// A clean stop: a MASTER sends priority 0 and removes its addresses (a sync group stops
+    /// its members itself, before this); then the socket closes.
+    public func shutdown() async {
+        if group == nil { perform(machine.shutdown(now: now)) }
+        timer.cancel()
+        garpTask?.cancel()
+        receiveTask?.cancel()
+        socket.close()
+        arp.close()
+        await notifier.finish()
+    }
+
+    // MARK: Reload
+
+    /// Applies a changed block in place, keeping the state: priority, interval, preemption,
+    /// authentication and addresses (a MASTER swaps only the addresses that changed). A change
+    /// of interface, version, VRID or transport needs a new runner (`canReload(to:)` is false).
+    public func reload(_ new: InstanceSettings) async throws {
+        guard new != settings else { return }
+        let configuration = try new.machineConfiguration(
+            primaryAddress: socket.sourceAddress, interfaceIsOperational: addresses.netlink.isOperational)
+        let table = try VirtualAddressTable(
+            netlink: addresses.netlink, specs: new.virtualAddresses + new.excludedAddresses)
+        let newRoutes = try VirtualRouteTable(netlink: addresses.netlink, specs: new.virtualRoutes)
+        let newRules = VirtualRuleTable(netlink: addresses.netlink, rules: new.virtualRules)
+        if holdsAddresses {
+            let failures =
+                rules.removeAll(except: newRules) + routes.removeAll(except: newRoutes)
+                + addresses.removeAll(except: table) + table.addAll() + newRoutes.addAll() + newRules.addAll()
+            for failure in failures { logger.error("VRRP_Instance(\(name)) \(failure)") }
+        }
+        addresses = table
+        routes = newRoutes
+        rules = newRules
+        settings = new
+        expectations = new.expectations(
+            ownAddresses: expectations.ownAddresses, isAddressOwner: machine.effectivePriority == 255)
+        logger.info("VRRP_Instance(\(name)) configuration reloaded")
+        do {
+            try object?.update(InstanceObject.interface, ["VirtualAddresses": InstanceObject.addressList(new)])
+        } catch {
+            logger.warning("VRRP_Instance(\(name)) cannot update D-Bus properties: \(error)")
+        }
+        do {
+            try await decide(.reload(configuration))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) reload refused: \(error)")
+        }
+    }
+
+    // MARK: Tracking
+
+    /// A tracked interface went up or down (or was found so at start): FAULT for weight 0,
+    /// else the priority moves by its weight. Untracked interfaces are ignored.
+    public func interfaceChanged(_ interface: String, operational: Bool) async {
+        let id = VRRPTrackedObject.ID(.interface, interface)
+        let status: VRRPTrackedObject.Status = operational ? .ok : .failed
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.status != status else {
+            return
+        }
+        logger.info("Netlink reports \(interface) \(operational ? "up" : "down")")
+        do {
+            try await decide(.trackedObjectChanged(id, status))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track \(interface): \(error)")
+        }
+    }
+
+    /// A tracked script's status from checkd (or FAILED when its grace ran out).
+    public func scriptChanged(_ script: String, status: VRRPTrackedObject.Status) async {
+        let id = VRRPTrackedObject.ID(.script, script)
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.status != status else {
+            return
+        }
+        logger.info("VRRP_Script(\(script)) \(status == .ok ? "succeeded" : status == .failed ? "failed" : "unknown")")
+        do {
+            try await decide(.trackedObjectChanged(id, status))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track script \(script): \(error)")
+        }
+    }
+
+    // MARK: D-Bus control
+
+    /// `SetPriority`, `ResetPriority`, `Switchover`: errors are the machine's refusals.
+    public func control(_ event: VRRPEvent) async throws(VRRPStateMachineError) {
+        try await decide(event)
+    }
+
+    /// Hands an event to whoever decides: this instance's own machine, or its sync group.
+    private func decide(_ event: VRRPEvent) async throws(VRRPStateMachineError) {
+        if let group {
+            try await group.handle(event, from: name, now: now)
+        } else {
+            perform(try machine.handle(event, now: now))
+        }
+    }
+
+    /// The sync group's decision for this member: its machine as the group left it, and the
+    /// actions to perform.
+    func apply(_ actions: [VRRPAction], machine: VRRPStateMachine) {
+        self.machine = machine
+        perform(actions)
+    }
+
+    // MARK: Receiving
+
+    private func receive(_ result: Result<ReceivedVRRPAdvert, AdvertDropReason>) async {
+        let received: ReceivedVRRPAdvert
+        switch result {
+        case .failure(let reason):
+            drop(reason, from: nil)
+            return
+        case .success(let advert):
+            received = advert
+        }
+        if received.advert.virtualRouterID != settings.virtualRouterID,
+            siblingVRIDs.contains(received.advert.virtualRouterID)
+        {
+            return
+        }
+        expectations.isAddressOwner = machine.effectivePriority == 255
+        let notices: AdvertNotices
+        do {
+            notices = try received.validate(against: expectations)
+        } catch {
+            drop(error, from: received.source)
+            if let diagnostic = diagnostics.dropped(error, from: received.source, now: clock.now) {
+                report(diagnostic)
+            }
+            return
+        }
+        let weAreMaster = machine.state == .master
+        for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
+            report(diagnostic)
+        }
+        counters.received()
+        guard let sender = try? VRRPRouterAddress(bytes: received.source.bytes) else { return }
+        let advert = VRRPReceivedAdvert(
+            priority: received.advert.priority,
+            advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
+        try? await decide(.advertReceived(advert))
+    }
+
+    /// Logs a diagnostic and signals it as `Diagnostic(kind, sender, message)`.
+    private func report(_ diagnostic: Diagnostic) {
+        logger.warning("\(diagnostic.message)")
+        do {
+            try object?.emit(
+                InstanceObject.interface, "Diagnostic",
+                [.string(diagnostic.kind.rawValue), .string("\(diagnostic.sender)"), .string(diagnostic.message)])
+        } catch {
+            logger.warning("VRRP_Instance(\(name)) cannot emit Diagnostic: \(error)")
+        }
+    }
+
+    private func drop(_ reason: AdvertDropReason, from source: InetAddress?) {
+        counters.dropped(reason)
+        guard dropLog.allows(reason.name, now: clock.now) else { return }
+        let origin = source.map { " from \($0)" } ?? ""
+        logger.warning(
+            "VRRP_Instance(\(settings.name)) dropped advert\(origin): \(reason) (logged at most once a minute)")
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [VRRPAction]) {
+        for action in actions {
+            switch action {
+            case .sendAdvert(let priority):
+                sendAdvert(priority: priority)
+            case .addVirtualAddresses:
+                logger.info("VRRP_Instance(\(settings.name)) setting protocol VIPs.")
+                holdsAddresses = true
+                for failure in addresses.addAll() + routes.addAll() + rules.addAll() {
+                    logger.error("VRRP_Instance(\(name)) \(failure)")
+                }
+            case .removeVirtualAddresses:
+                if holdsAddresses {
+                    logger.info("VRRP_Instance(\(settings.name)) removing protocol VIPs.")
+                } else {
+                    logger.debug("VRRP_Instance(\(settings.name)) removing VIPs a predecessor may have left")
+                }
+                holdsAddresses = false
+                garpTask?.cancel()
+                for failure in rules.removeAll() + routes.removeAll() + addresses.removeAll() {
+                    logger.error("VRRP_Instance(\(name)) \(failure)")
+                }
+            case .sendGratuitousARP:
+                announce()
+            case .armTimer(_, let deadline):
+                armTimer(at: deadline)
+            case .cancelTimer:
+                timer.cancel()
+            case .notify(let state):
+                notifier.transition(
+                    to: state, kind: "INSTANCE", name: name, priority: machine.effectivePriority,
+                    scripts: settings.notify)
+            case .stateChanged(let old, let new, let reason):
+                lastTransition = WallClock.microsecondsSinceEpoch()
+                publish()
+                do {
+                    try object?.emit(
+                        InstanceObject.interface, "StateChanged",
+                        [.string(old.rawValue), .string(new.rawValue), .string(reason)])
+                } catch {
+                    logger.warning("VRRP_Instance(\(settings.name)) cannot emit StateChanged: \(error)")
+                }
+            case .effectivePriorityChanged:
+                break
+            case .log(let line):
+                logger.info("\(line)")
+            }
+        }
+        publish()
+    }
+
+    private func sendAdvert(priority: UInt8) {
+        do {
+            try socket.send(settings.advert(priority: priority))
+            counters.sent()
+        } catch {
+            if dropLog.allows("send", now: clock.now) {
+                logger.error("VRRP_Instance(\(settings.name)) cannot send advert: \(error)")
+            }
+        }
+    }
+
+    /// keepalived's gratuitous ARP as MASTER: a burst of `garp_master_repeat` now, another
+    /// after `garp_master_delay`, then one of `garp_master_refresh_repeat` every
+    /// `garp_master_refresh` seconds. On its own task, so adverts are never delayed; cancelled
+    /// when the addresses go.
+    private func announce() {
+        let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
+        guard !addresses.isEmpty else { return }
+        let text = addresses.map(\.description).joined(separator: ", ")
+        logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        garpTask?.cancel()
+        let (arp, logger, name, settings) = (self.arp, logger, name, settings)
+        garpTask = Task {
+            do {
+                let burst = max(settings.garpMasterRepeat, 1)
+                try await arp.announce(addresses, count: burst)
+                if settings.garpMasterDelay > 0 {
+                    try await Task.sleep(for: .seconds(settings.garpMasterDelay))
+                    try await arp.announce(addresses, count: burst)
+                }
+                while settings.garpMasterRefresh > 0 {
+                    try await Task.sleep(for: .seconds(settings.garpMasterRefresh))
+                    try await arp.announce(addresses, count: max(settings.garpMasterRefreshRepeat, 1))
+                }
+            } catch is CancellationError {
+            } catch {
+                logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
+            }
+        }
+    }
+
+    // MARK: Timer
+
+    /// One timer task at a time. A later deadline does not restart it: it wakes at the old
+    /// deadline, sees the new one and sleeps again. An earlier one replaces it.
+    private func armTimer(at deadline: VRRPInstant) {
+        timer.deadline = deadline
+        if let sleepingUntil = timer.sleepingUntil, sleepingUntil <= deadline { return }
+        startTimerTask(until: deadline)
+    }
+
+    private func startTimerTask(until deadline: VRRPInstant) {
+        timer.task?.cancel()
+        timer.generation &+= 1
+        timer.sleepingUntil = deadline
+        let (generation, wake, clock) = (timer.generation, origin + deadline.sinceOrigin, clock)
+        timer.task = Task { [weak self] in
+            do { try await clock.sleep(until: wake) } catch { return }
+            await self?.timerWoke(generation: generation)
+        }
+    }
+
+    private func timerWoke(generation: UInt64) async {
+        guard generation == timer.generation else { return }
+        timer.task = nil
+        timer.sleepingUntil = nil
+        guard let deadline = timer.deadline else { return }
+        let now = self.now
+        guard now >= deadline else {
+            startTimerTask(until: deadline)
+            return
+        }
+        timer.deadline = nil
+        try? await decide(.timerFired)
+    }
+
+    // MARK: Properties
+
+    private func publish() {
+        let snapshot = InstanceSnapshot(
+            state: machine.state, priority: machine.basePriority, effectivePriority: machine.effectivePriority,
+            advertInterval: machine.configuration.advertInterval,
+            masterAddress: machine.masterAddress?.description ?? "", lastTransition: lastTransition,
+            lastReason: machine.lastReason)
+        guard let object, snapshot != published else { return }
+        let changes = snapshot.changes(since: published)
+        published = snapshot
+        do {
+            try object.update(InstanceObject.interface, changes)
+        } catch {
+            logger.warning("VRRP_Instance(\(settings.name)) cannot update D-Bus properties: \(error)")
+        }
+    }
+}
+
+/// The instance's single timer: the armed deadline and the task sleeping towards it.
+struct TimerState {
+    var deadline: VRRPInstant?
+    var sleepingUntil: VRRPInstant?
+    var task: Task<Void, Never>?
+    var generation: UInt64 = 0
+
+    mutating func cancel() {
+        deadline = nil
+        sleepingUntil = nil
+        task?.cancel()
+        task = nil
+        generation &+= 1
+    }
+}
