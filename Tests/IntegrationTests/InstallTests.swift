@@ -1,4 +1,5 @@
 import Foundation
+import KeepaliveTestSupport
 import Testing
 
 /// scripts/install and scripts/uninstall, run for real into a temporary DESTDIR with the debug
@@ -219,6 +220,11 @@ private struct Layout {
     static let executables = daemons + ["kactl"]
     static let units = ["keepalive.target"] + daemons.map { "\($0).service" }
     static let busNames = ["Vrrp1", "Check1", "Ipvs1"]
+    /// Every interface XML the repository ships (root and per-item interfaces) is installed.
+    static let interfaceFiles: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: Repository.dbusDirectory)) ?? []
+        return names.filter { $0.hasSuffix(".xml") }.sorted()
+    }()
 
     let prefix: String
 
@@ -234,9 +240,9 @@ private struct Layout {
 
     /// Repository file -> installed path, for every file installed unchanged.
     var copiedVerbatim: [(String, String)] {
-        Layout.busNames.flatMap { name in
+        Layout.interfaceFiles.map { ("dbus/\($0)", "\(prefix)/share/dbus-1/interfaces/\($0)") }
+        + Layout.busNames.flatMap { name in
             [
-                ("dbus/org.keepalive.\(name).xml", "\(prefix)/share/dbus-1/interfaces/org.keepalive.\(name).xml"),
                 ("dbus/org.keepalive.\(name).conf", "/usr/share/dbus-1/system.d/org.keepalive.\(name).conf"),
                 (
                     "dbus/org.keepalive.\(name).service",
