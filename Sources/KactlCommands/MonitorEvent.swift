@@ -9,6 +9,8 @@ struct MonitorEvent: Sendable {
         case stateChanged(old: String, new: String, reason: String)
         case objectAdded(interfaces: [String: [String: DBusValue]])
         case objectRemoved(interfaces: [String])
+        /// vrrpd's `Diagnostic(kind, sender, message)`: another router needs an admin's eye.
+        case diagnostic(kind: String, sender: String, message: String)
         case signal(interface: String, member: String, arguments: [DBusValue])
     }
 
@@ -46,6 +48,9 @@ struct MonitorEvent: Sendable {
         case (_, "StateChanged"):
             let texts = args.compactMap(\.stringValue)
             if texts.count == 3 { kind = .stateChanged(old: texts[0], new: texts[1], reason: texts[2]) }
+        case (_, "Diagnostic"):
+            let texts = args.compactMap(\.stringValue)
+            if texts.count == 3 { kind = .diagnostic(kind: texts[0], sender: texts[1], message: texts[2]) }
         case ("org.freedesktop.DBus.ObjectManager", "InterfacesAdded"):
             if args.count == 2, let object = args[0].objectPathValue, case .dictionary(_, _, let map) = args[1] {
                 var interfaces: [String: [String: DBusValue]] = [:]
@@ -93,6 +98,8 @@ struct MonitorEvent: Sendable {
             return "\(prefix) \(subject) added (\(interfaces.keys.sorted().joined(separator: ", ")))"
         case .objectRemoved(let interfaces):
             return "\(prefix) \(subject) removed (\(interfaces.sorted().joined(separator: ", ")))"
+        case .diagnostic(let kind, let sender, let message):
+            return "\(prefix) \(subject) \(kind) from \(sender): \(message)"
         case .signal(let interface, let member, let arguments):
             let shown = arguments.map { ValueFormatting.text($0) }.joined(separator: ", ")
             return "\(prefix) \(subject) \(interface).\(member)(\(shown))"
@@ -129,6 +136,11 @@ struct MonitorEvent: Sendable {
         case .objectRemoved(let interfaces):
             object["event"] = .string("ObjectRemoved")
             object["interfaces"] = .array(interfaces.map(JSONValue.string))
+        case .diagnostic(let kind, let sender, let message):
+            object["event"] = .string("Diagnostic")
+            object["kind"] = .string(kind)
+            object["sender"] = .string(sender)
+            object["message"] = .string(message)
         case .signal(let interface, let member, let arguments):
             object["event"] = .string(member)
             object["interface"] = .string(interface)

@@ -54,7 +54,8 @@ struct StatusText {
         case .instance: items.flatMap(instance)
         case .script: items.map(script)
         case .realServer: realServers(items)
-        case .syncGroup, .service: items.map { "  \(palette.bold($0.name))  \(generic($0, except: ["Name"]))" }
+        case .syncGroup: items.map(syncGroup)
+        case .service: items.map { "  \(palette.bold($0.name))  \(generic($0, except: ["Name"]))" }
         }
     }
 
@@ -65,13 +66,25 @@ struct StatusText {
             "  priority \(ValueFormatting.text(item["Priority"]))/\(ValueFormatting.text(item["EffectivePriority"]))"
         first += "  \(ValueFormatting.text(item["Interface"])) vrid \(ValueFormatting.text(item["VirtualRouterId"]))"
         if item["Version"] != nil { first += " v\(ValueFormatting.text(item["Version"]))" }
-        var second = "    master \(ValueFormatting.text(item["MasterAddress"]))"
-        second += "  VIPs \(ValueFormatting.text(item["VirtualAddresses"]))"
-        if let since = item["LastTransition"] {
-            second += "  since \(ValueFormatting.text(since, property: "LastTransition"))"
-            if let reason = item["LastReason"]?.stringValue, !reason.isEmpty { second += " (\(reason))" }
-        }
+        let master = ValueFormatting.text(item["MasterAddress"])
+        let vips = ValueFormatting.text(item["VirtualAddresses"])
+        var second = "    master \(master.isEmpty ? "unknown" : master)  VIPs \(vips.isEmpty ? "none" : vips)"
+        second += since(item)
         return [first, second]
+    }
+
+    private func syncGroup(_ item: BusItem) -> String {
+        var line = "  \(palette.bold(item.name))  \(palette.state(ValueFormatting.text(item["State"])))"
+        if let members = item["Members"] { line += "  members \(ValueFormatting.text(members))" }
+        return line + since(item)
+    }
+
+    /// `  since 2026-11-22 21:10:00 (reason)`, or nothing before the first transition.
+    private func since(_ item: BusItem) -> String {
+        guard let micros = item["LastTransition"]?.uint64Value, micros > 0 else { return "" }
+        var text = "  since \(ValueFormatting.text(.uint64(micros), property: "LastTransition"))"
+        if let reason = item["LastReason"]?.stringValue, !reason.isEmpty { text += " (\(reason))" }
+        return text
     }
 
     private func script(_ item: BusItem) -> String {
