@@ -39,7 +39,12 @@ struct MonitorCommand: AsyncParsableCommand {
             } catch {
                 throw .busUnavailable("cannot subscribe to the daemons' signals: \(error)")
             }
-            printError("Following \(KeepaliveDaemon.allCases.map(\.rawValue).joined(separator: ", ")); Ctrl-C to stop.")
+            var following: [String] = []
+            for daemon in KeepaliveDaemon.allCases {
+                let running = ((try? await connection.nameOwner(of: daemon.busName)) ?? nil) != nil
+                following.append("\(daemon.rawValue) (\(running ? "running" : "not running"))")
+            }
+            printError("Following \(following.joined(separator: ", ")); Ctrl-C to stop.")
             let ending = await withTaskGroup(of: Ending.self) { group in
                 for (daemon, stream) in signals {
                     group.addTask {

@@ -127,3 +127,23 @@ struct KactlExitCodeTests {
         #expect(status.stderr.contains("cannot connect to the D-Bus bus"))
     }
 }
+
+/// Colours for a person at a terminal only: `script` gives kactl a pseudo-terminal.
+struct KactlColourTests {
+    func statusOnATerminal(_ bus: PrivateBus, noColor: Bool) async throws -> String {
+        // `env` sets NO_COLOR exactly as asked, whatever the test runner's environment holds.
+        let environment = noColor ? "env NO_COLOR=1" : "env -u NO_COLOR"
+        let command = "\(environment) \(try Repository.binary("kactl")) status --bus-address '\(bus.address)'"
+        return try await ChildProcess("/usr/bin/script", ["-qec", command, "/dev/null"]).wait(seconds: 60).stdout
+    }
+
+    @Test func statusIsColouredOnATerminalUnlessNoColorIsSet() async throws {
+        try await withPrivateBus { bus in
+            let coloured = try await statusOnATerminal(bus, noColor: false)
+            #expect(coloured.contains("\u{1B}[31mnot running\u{1B}[0m"))
+            let uncoloured = try await statusOnATerminal(bus, noColor: true)
+            #expect(uncoloured.contains("not running"))
+            #expect(!uncoloured.contains("\u{1B}["))
+        }
+    }
+}
