@@ -201,7 +201,7 @@ _kactl_status() {
 
 _kactl_monitor() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --stats --version -h --help)
     repeating_options=()
     non_repeating_options=(--bus-address)
     __kactl_offer_flags_options 0

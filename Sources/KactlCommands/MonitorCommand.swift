@@ -19,6 +19,9 @@ struct MonitorCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
+    @Flag(help: "Also show changes of packet counters (vrrpd's Stats), which change with every advert.")
+    var stats = false
+
     private enum Ending: Sendable { case interrupted, disconnected }
 
     func run() async throws {
@@ -26,7 +29,7 @@ struct MonitorCommand: AsyncParsableCommand {
         try await reportingFailures { () throws(KactlFailure) in
             let connection = try await bus.connect()
             defer { connection.close() }
-            let json = self.json
+            let (json, stats) = (self.json, self.stats)
             // Every subscription is active before the first line, so no event after it is lost.
             var signals: [(KeepaliveDaemon, DBusSignalStream<DBusSignal>)] = []
             var owners: [(KeepaliveDaemon, DBusSignalStream<DBusNameOwnerChange>)] = []
@@ -48,9 +51,11 @@ struct MonitorCommand: AsyncParsableCommand {
             let ending = await withTaskGroup(of: Ending.self) { group in
                 for (daemon, stream) in signals {
                     group.addTask {
+                        // A lost bus ends the stream by throwing: reported below as `.disconnected`.
                         do {
                             for try await signal in stream {
-                                Self.emit(MonitorEvent(signal, daemon: daemon), json: json)
+                                let event = MonitorEvent(signal, daemon: daemon)
+                                if let shown = stats ? event : event.withoutCounters() { Self.emit(shown, json: json) }
                             }
                         } catch {}
                         return .disconnected

@@ -71,6 +71,20 @@ struct MonitorEvent: Sendable {
         self.init(daemon: daemon, path: path, kind: kind)
     }
 
+    /// Properties that count packets: they change with every advert, so monitor hides them by default.
+    static let counterProperties: Set<String> = ["Stats"]
+
+    /// The event without counter changes; nil when nothing else changed.
+    func withoutCounters() -> MonitorEvent? {
+        guard case .propertiesChanged(let interface, var changed, var invalidated) = kind else { return self }
+        changed = changed.filter { !Self.counterProperties.contains($0.key) }
+        invalidated = invalidated.filter { !Self.counterProperties.contains($0) }
+        if changed.isEmpty && invalidated.isEmpty { return nil }
+        return MonitorEvent(
+            time: time, daemon: daemon, path: path,
+            kind: .propertiesChanged(interface: interface, changed: changed, invalidated: invalidated))
+    }
+
     /// The object's name (`VI_1`), or its path for a root object.
     var subject: String {
         if path == daemon.rootPath { return path.rawValue }

@@ -64,6 +64,7 @@ struct KactlContractTests {
     /// A peer owning `org.keepalive.Vrrp1` and `org.keepalive.Check1` with one object of each kind.
     struct Peer {
         let connection: DBusConnection
+        let vrrpRoot: DBusExportedObject
         let instance: DBusExportedObject
         let calls: Calls
     }
@@ -71,6 +72,7 @@ struct KactlContractTests {
     func startPeer(on bus: PrivateBus) async throws -> Peer {
         let connection = try await bus.connect()
         let calls = Calls()
+        var roots: [DBusExportedObject] = []
         for name in ["org.keepalive.Vrrp1", "org.keepalive.Check1"] {
             let root = try ObjectPath("/" + name.split(separator: ".").joined(separator: "/"))
             let xml = try String(contentsOfFile: "\(Repository.dbusDirectory)/\(name).xml", encoding: .utf8)
@@ -78,7 +80,7 @@ struct KactlContractTests {
             try object.setProperty(name, "Version", "9.9")
             try object.onMethod(name, "Reload") { calls.record($0) }
             await connection.addObjectManager(at: root)
-            _ = try await connection.export(object)
+            roots.append(try await connection.export(object))
             try await connection.requestName(name)
         }
         // An instance name with an underscore: its path label is escaped (VI_5f1).
@@ -109,7 +111,7 @@ struct KactlContractTests {
         for (name, value) in rsValues { try realServer.setProperty(rs, name, value) }
         for method in ["Drain", "Enable", "Disable"] { try realServer.onMethod(rs, method) { calls.record($0) } }
         _ = try await connection.export(realServer)
-        return Peer(connection: connection, instance: exportedInstance, calls: calls)
+        return Peer(connection: connection, vrrpRoot: roots[0], instance: exportedInstance, calls: calls)
     }
 
     @Test func statusShowsInstancesAndRealServers() async throws {
@@ -184,6 +186,28 @@ struct KactlContractTests {
             #expect(await monitor.waitForOutput(containing: "vrrpd VI_1 EffectivePriority=80"))
             monitor.signal(SIGINT)
             #expect(await monitor.wait(seconds: 20).status == 0)
+        }
+    }
+
+    @Test(arguments: [false, true])
+    func monitorHidesPacketCountersUnlessAskedWithStats(stats: Bool) async throws {
+        try await withPrivateBus { bus in
+            let peer = try await startPeer(on: bus)
+            defer { peer.connection.close() }
+            let monitor = try ChildProcess(
+                try Repository.binary("kactl"),
+                ["monitor", "--bus-address", bus.address] + (stats ? ["--stats"] : []))
+            #expect(await monitor.waitForError(containing: "Ctrl-C to stop"))
+            let counters = DBusValue.dictionary(
+                key: .string, value: .dictionary(key: .string, value: .uint64),
+                [.string("VI_1"): .dictionary(key: .string, value: .uint64, [.string("advert_rcvd"): .uint64(5)])])
+            try peer.vrrpRoot.updateProperty("org.keepalive.Vrrp1", "Stats", counters)
+            // Signals from one sender arrive in order: once this line is out, a Stats line would be too.
+            try peer.instance.emitSignal("org.keepalive.Vrrp1.Instance", "StateChanged", ["BACKUP", "MASTER", ""])
+            #expect(await monitor.waitForOutput(containing: "vrrpd VI_1 BACKUP -> MASTER\n"))
+            monitor.signal(SIGINT)
+            let output = await monitor.wait(seconds: 20).stdout
+            #expect(output.contains("vrrpd /org/keepalive/Vrrp1 Stats=VI_1=advert_rcvd=5") == stats)
         }
     }
 }
