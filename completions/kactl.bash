@@ -165,8 +165,15 @@ _kactl() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=()
+    local -a non_repeating_options=(--bus-address)
     __kactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--bus-address')
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"

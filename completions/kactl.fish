@@ -20,7 +20,7 @@ function __kactl_parse_tokens -S
     set -l unparsed_tokens (__kactl_tokens -pc)
     switch $unparsed_tokens[1]
     case 'kactl'
-        __kactl_parse_subcommand 0 'version' 'h/help'
+        __kactl_parse_subcommand 0 'bus-address=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'status'
             __kactl_parse_subcommand 0 'bus-address=' 'json' 'version' 'h/help'
@@ -103,6 +103,7 @@ function __kactl_custom_completion
 end
 
 complete -c 'kactl' -f
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl" bus-address' -l 'bus-address' -d 'The D-Bus address to use instead of the system bus (e.g. unix:path=/run/dbus/system_bus_socket).' -rfka ''
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl" version' -l 'version' -d 'Show the version.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'status' -d 'Show which daemons run and every instance, script and server they serve.'

@@ -7,6 +7,11 @@ public struct Kactl: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "kactl",
         abstract: "Query and control keepalive (vrrpd, checkd, ipvsd) and check keepalived.conf files.",
+        discussion: """
+            Talks to the daemons over the D-Bus system bus only. Exit status: 0 done, 1 failed, 2 bad \
+            usage, 3 a daemon that is needed is not running. Messages go to standard error; colours \
+            only on a terminal, never with NO_COLOR set.
+            """,
         version: KeepaliveVersion.current,
         subcommands: [
             StatusCommand.self, MonitorCommand.self, ReloadCommand.self, SetPriorityCommand.self,
@@ -14,6 +19,10 @@ public struct Kactl: AsyncParsableCommand {
             DisableCommand.self, ConfigCommand.self,
         ]
     )
+
+    /// `--bus-address` before the subcommand name too: each subcommand's group of the same type
+    /// receives it.
+    @OptionGroup var bus: BusOptions
 
     public init() {}
 

@@ -110,6 +110,11 @@ struct KactlExitCodeTests {
             #expect(status.stdout.contains("○ vrrpd"))
             #expect(status.stderr.contains("vrrpd is not running"))
 
+            // --bus-address before the subcommand works the same.
+            let leading = try await runKactl(["--bus-address", bus.address, "status"])
+            #expect(leading.status == 3)
+            #expect(leading.stdout == status.stdout)
+
             let switchover = try await runKactl(["switchover", "VI_1", "--bus-address", bus.address])
             #expect(switchover.status == 3)
             #expect(switchover.stderr.contains("vrrpd is not running (nobody owns org.keepalive.Vrrp1)"))
