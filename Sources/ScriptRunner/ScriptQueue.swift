@@ -17,6 +17,11 @@ public final class ScriptQueue: Sendable {
     private struct State {
         var lanes: [String: Lane] = [:]
         var nextTicket: UInt64 = 0
+
+        mutating func takeTicket() -> UInt64 {
+            defer { nextTicket += 1 }
+            return nextTicket
+        }
     }
 
     private let state = Mutex(State())
@@ -42,11 +47,14 @@ public final class ScriptQueue: Sendable {
     ) -> Task<ScriptResult, Never> {
         state.withLock { state in
             let previous = state.lanes[key]?.tail
+            let ticket = state.takeTicket()
             let task = Task {
                 _ = await previous?.value
-                return await work()
+                let result = await work()
+                self.finish(key: key, ticket: ticket)
+                return result
             }
-            admit(key: key, task: task, into: &state)
+            state.lanes[key] = Lane(tail: task, ticket: ticket)
             return task
         }
     }
@@ -57,8 +65,13 @@ public final class ScriptQueue: Sendable {
     ) -> Task<ScriptResult, Never>? {
         state.withLock { state in
             guard state.lanes[key] == nil else { return nil }
-            let task = Task { await work() }
-            admit(key: key, task: task, into: &state)
+            let ticket = state.takeTicket()
+            let task = Task {
+                let result = await work()
+                self.finish(key: key, ticket: ticket)
+                return result
+            }
+            state.lanes[key] = Lane(tail: task, ticket: ticket)
             return task
         }
     }
@@ -68,16 +81,11 @@ public final class ScriptQueue: Sendable {
         state.withLock { $0.lanes[key] != nil }
     }
 
-    /// Records `task` as the lane's tail and clears the lane when it is still the tail at its end.
-    private func admit(key: String, task: Task<ScriptResult, Never>, into state: inout State) {
-        let ticket = state.nextTicket
-        state.nextTicket += 1
-        state.lanes[key] = Lane(tail: task, ticket: ticket)
-        Task { [self] in
-            _ = await task.value
-            self.state.withLock { state in
-                if state.lanes[key]?.ticket == ticket { state.lanes[key] = nil }
-            }
+    /// Clears the lane when the run that just ended is still its tail (nothing queued behind it).
+    /// Called inside the run's task, so the key is idle again before anyone sees its result.
+    private func finish(key: String, ticket: UInt64) {
+        state.withLock { state in
+            if state.lanes[key]?.ticket == ticket { state.lanes[key] = nil }
         }
     }
 }
