@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Who a script runs as: `user NAME [GROUP]` on a script, or the global `script_user`.

@@ -2,7 +2,7 @@ import CProcess
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A running script. Started with posix_spawn in its own process group, with a clean signal
@@ -164,7 +164,8 @@ public final class ScriptProcess: @unchecked Sendable {
         if reaped < 0 {
             let code = errno
             outcome = .spawnFailed(
-                errno: code, message: "exit status lost, the child was reaped elsewhere: \(ScriptRefusal.errnoText(code))")
+                errno: code,
+                message: "exit status lost, the child was reaped elsewhere: \(ScriptRefusal.errnoText(code))")
         } else if let reason = killReason {
             outcome = reason
         } else if status & 0x7f == 0 {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// keepalived's `enable_script_security` checks, made once per script at config load: a script
@@ -12,7 +12,9 @@ public struct ScriptSecurity: Sendable {
     /// Where a bare program name is looked up when security is off (keepalived's path search).
     public var searchPath: [String]
 
-    public init(enabled: Bool, searchPath: [String] = ScriptEnvironment.defaultPath.split(separator: ":").map(String.init)) {
+    public init(
+        enabled: Bool, searchPath: [String] = ScriptEnvironment.defaultPath.split(separator: ":").map(String.init)
+    ) {
         self.enabled = enabled
         self.searchPath = searchPath
     }
@@ -26,7 +28,8 @@ public struct ScriptSecurity: Sendable {
             if enabled { return .refused(.relativePath(command.program)) }
             guard let found = search(command.program) else { return .refused(.notFound(command.program)) }
             warnings.append(
-                "WARNING - script `\(command.program)` resolved by path search to `\(found)`. Please specify full path.")
+                "WARNING - script `\(command.program)` resolved by path search to `\(found)`. Please specify full path."
+            )
             resolved.program = found
         }
         guard let real = Self.realPath(resolved.program) else { return .refused(.notFound(resolved.program)) }

@@ -1,7 +1,7 @@
 import CProcess
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The posix_spawn call and everything it needs: argv/envp as C strings, file actions for the
@@ -77,7 +77,9 @@ enum Spawner {
     /// the group database (`--clear-groups` when the uid has no name).
     static func setprivArguments(_ credentials: ScriptCredentials) -> [String] {
         let groups = credentials.userName == nil ? "--clear-groups" : "--init-groups"
-        return [ScriptEnvironment.setprivPath, "--reuid=\(credentials.uid)", "--regid=\(credentials.gid)", groups, "--"]
+        return [
+            ScriptEnvironment.setprivPath, "--reuid=\(credentials.uid)", "--regid=\(credentials.gid)", groups, "--",
+        ]
     }
 
     /// An absolute program must exist (checked here so a run through setpriv reports ENOENT as a

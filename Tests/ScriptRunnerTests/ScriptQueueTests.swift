@@ -7,7 +7,8 @@ struct ScriptQueueTests {
     /// A notify script that appends "start N <ns>" and "end N <ns>" around a short sleep.
     private func marking(_ file: String, _ run: Int) -> ScriptInvocation {
         let script = "echo \"start $2 $(date +%s%N)\" >> \"$1\"; sleep 0.1; echo \"end $2 $(date +%s%N)\" >> \"$1\""
-        return ScriptInvocation(command: ScriptCommand(program: "/bin/sh", arguments: ["-c", script, "sh", file, "\(run)"]))
+        return ScriptInvocation(
+            command: ScriptCommand(program: "/bin/sh", arguments: ["-c", script, "sh", file, "\(run)"]))
     }
 
     @Test func notifyRunsOnOneKeyRunInOrderAndNeverOverlap() async throws {
@@ -46,13 +47,15 @@ struct ScriptQueueTests {
         #expect(queue.runIfIdle(key: "chk_haproxy", waitForGo) == nil)
         #expect(queue.isBusy(key: "chk_haproxy"))
         // Another script is independent.
-        let other = try #require(queue.runIfIdle(key: "chk_other", ScriptInvocation(command: ScriptCommand(program: "/bin/true"))))
+        let other = try #require(
+            queue.runIfIdle(key: "chk_other", ScriptInvocation(command: ScriptCommand(program: "/bin/true"))))
         #expect(await other.value.outcome == .exited(0))
 
         try gate.write("go", "")
         #expect(await first.value.outcome == .exited(0))
         #expect(!queue.isBusy(key: "chk_haproxy"))
-        let again = try #require(queue.runIfIdle(key: "chk_haproxy", ScriptInvocation(command: ScriptCommand(program: "/bin/true"))))
+        let again = try #require(
+            queue.runIfIdle(key: "chk_haproxy", ScriptInvocation(command: ScriptCommand(program: "/bin/true"))))
         #expect(await again.value.outcome == .exited(0))
     }
 }

@@ -34,7 +34,8 @@ struct ScriptSecurityTests {
         let script = try directory.write("check.sh", "#!/bin/sh\nexit 0\n")
         let refused = try #require(refusal(secure.check(ScriptCommand(program: script), runningAs: .root)))
         #expect(
-            refused == .writableByNonRoot(script: script, weakness: "directory \(directory.path) is writable by others"))
+            refused == .writableByNonRoot(script: script, weakness: "directory \(directory.path) is writable by others")
+        )
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root: chowns a script to nobody"))
@@ -45,8 +46,10 @@ struct ScriptSecurityTests {
         let refused = try #require(refusal(secure.check(ScriptCommand(program: script), runningAs: .root)))
         #expect(refused == .writableByNonRoot(script: script, weakness: "file \(script) is owned by uid 65534"))
         let nobody = try ScriptCredentials.resolve(user: "nobody")
-        #expect(secure.check(ScriptCommand(program: script), runningAs: nobody) == .allowed(
-            ScriptCommand(program: script), warnings: []))
+        #expect(
+            secure.check(ScriptCommand(program: script), runningAs: nobody)
+                == .allowed(
+                    ScriptCommand(program: script), warnings: []))
     }
 
     @Test func aRelativePathIsRefusedUnderSecurityAndSearchedWithout() {
@@ -75,8 +78,9 @@ struct ScriptSecurityTests {
     func withoutSecurityAnInsecureScriptRunsWithAWarning() throws {
         let directory = try TemporaryDirectory()
         let script = try directory.write("check.sh", "#!/bin/sh\n", mode: 0o777)
-        guard case .allowed(_, let warnings) = ScriptSecurity(enabled: false).check(
-            ScriptCommand(program: script), runningAs: .root)
+        guard
+            case .allowed(_, let warnings) = ScriptSecurity(enabled: false).check(
+                ScriptCommand(program: script), runningAs: .root)
         else {
             Issue.record("refused although enable_script_security is off")
             return
@@ -104,7 +108,8 @@ struct ScriptSecurityTests {
             #expect(credentials == .root)
             #expect(
                 warning
-                    == "WARNING - default user 'keepalived_script' for script execution does not exist - please create.")
+                    == "WARNING - default user 'keepalived_script' for script execution does not exist - please create."
+            )
         }
         #expect(try ScriptCredentials.defaultCredentials(scriptUser: "nobody").credentials.uid == 65534)
     }
@@ -114,7 +119,8 @@ struct ScriptSecurityTests {
         let directory = try TemporaryDirectory(mode: 0o777)
         let nobody = try ScriptCredentials.resolve(user: "nobody")
         let command = ScriptCommand(
-            program: "/bin/sh", arguments: ["-c", "id -u > \"$1/id\"; id -g >> \"$1/id\"; id -G >> \"$1/id\"", "sh", directory.path])
+            program: "/bin/sh",
+            arguments: ["-c", "id -u > \"$1/id\"; id -g >> \"$1/id\"; id -G >> \"$1/id\"", "sh", directory.path])
         let result = await ScriptProcess.run(ScriptInvocation(command: command, credentials: nobody))
         #expect(result.outcome == .exited(0))
         #expect(try directory.read("id") == "65534\n65534\n65534\n")
