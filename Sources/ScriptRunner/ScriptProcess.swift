@@ -92,12 +92,14 @@ public final class ScriptProcess: @unchecked Sendable {
     }
 
     // MARK: - On `queue`
+    // The handlers hold `self` strongly on purpose: a process keeps itself alive until it is
+    // reaped, even when the caller drops it, and the cycle ends when the sources are cancelled.
 
     private func startWatching(timeout: Duration?) {
         if outputFD >= 0 {
             let fd = outputFD
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [unowned self] in self.readOutput() }
+            source.setEventHandler { self.readOutput() }
             source.setCancelHandler { close(fd) }
             outputSource = source
             source.resume()
@@ -105,7 +107,7 @@ public final class ScriptProcess: @unchecked Sendable {
         let pidfd = cprocess_pidfd_open(pid)
         if pidfd >= 0 {
             let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
-            source.setEventHandler { [unowned self] in self.reapIfExited() }
+            source.setEventHandler { self.reapIfExited() }
             source.setCancelHandler { close(pidfd) }
             exitSource = source
             source.resume()
@@ -113,7 +115,7 @@ public final class ScriptProcess: @unchecked Sendable {
             // Kernels before 5.3 have no pidfd: poll with WNOHANG instead (still never blocking).
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now(), repeating: .milliseconds(20))
-            timer.setEventHandler { [unowned self] in self.reapIfExited() }
+            timer.setEventHandler { self.reapIfExited() }
             pollTimer = timer
             timer.resume()
         }

@@ -9,6 +9,10 @@
 public struct ScriptSecurity: Sendable {
     /// `enable_script_security` from `global_defs`.
     public var enabled: Bool
+    /// keepalived's line, word for word, for a config that runs scripts without `enable_script_security`.
+    public static let violationWarning =
+        "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
+
     /// Where a bare program name is looked up when security is off (keepalived's path search).
     public var searchPath: [String]
 

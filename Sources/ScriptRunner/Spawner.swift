@@ -68,7 +68,9 @@ enum Spawner {
         }
         guard code == 0 else {
             if readEnd >= 0 { close(readEnd) }
-            throw ScriptSpawnError(errno: code, message: "cannot run \(program): \(ScriptRefusal.errnoText(code))")
+            let through = executable == program ? "" : " through \(executable)"
+            throw ScriptSpawnError(
+                errno: code, message: "cannot run \(program)\(through): \(ScriptRefusal.errnoText(code))")
         }
         return Spawned(pid: pid, outputFD: readEnd)
     }

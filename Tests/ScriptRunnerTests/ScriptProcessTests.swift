@@ -49,6 +49,16 @@ struct ScriptProcessTests {
         #expect(result.output.starts(with: Array("err\n".utf8)))
     }
 
+    @Test func aBackgroundChildHoldingTheOutputPipeDoesNotHoldTheResult() async throws {
+        let result = await ScriptProcess.run(
+            ScriptInvocation(command: shell("sleep 300 & echo $!"), timeout: .seconds(60), output: .capture))
+        let leftover = try #require(Int32(result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { kill(leftover, SIGKILL) }
+        #expect(result.outcome == .exited(0))
+        // keepalived leaves a script's background children alone when the script itself exits.
+        #expect(kill(leftover, 0) == 0)
+    }
+
     @Test func discardedOutputCapturesNothing() async {
         let result = await ScriptProcess.run(ScriptInvocation(command: shell("echo hello")))
         #expect(result.outcome == .exited(0))
@@ -114,6 +124,19 @@ struct ScriptProcessTests {
         #expect(ignored & 0x7fff_ffff == 0)
         kill(process.pid, SIGTERM)
         #expect(await process.waitForExit().outcome == .signalled(SIGTERM))
+    }
+
+    @Test func aProcessDroppedWithoutWaitingIsStillReaped() async throws {
+        var pid: Int32 = 0
+        do {
+            pid = try ScriptProcess.spawn(ScriptInvocation(command: shell("exit 3"))).pid
+        }
+        // Bounded wait for the exit event; a leak would leave a zombie whose parent is us.
+        for _ in 0..<500 where kill(pid, 0) == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(kill(pid, 0) != 0 && errno == ESRCH)
+        #expect(!isOurZombie(pid))
     }
 
     @Test func noZombiesAfterAHundredRuns() async throws {
