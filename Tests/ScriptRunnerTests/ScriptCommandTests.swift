@@ -22,6 +22,14 @@ struct ScriptCommandTests {
         #expect(command.arguments == ["abcd efg h jkl mnop"])
     }
 
+    /// The argv keepalived 2.2.7 gave a vrrp_script configured as
+    /// `script "/tmp/sr-ka/args.sh 'a b' x'y z'w  plain \"dq inner\" back\\ slash"` (measured in a
+    /// namespace; the config parser turns `\"` into `"` and `\\` into `\` before the split).
+    @Test func matchesKeepalivedOnAMeasuredLine() throws {
+        let command = try ScriptCommand(parsing: #"/tmp/sr-ka/args.sh 'a b' x'y z'w  plain "dq inner" back\ slash"#)
+        #expect(command.arguments == ["a b", "xy zw", "plain", "dq inner", "back slash"])
+    }
+
     @Test func aShellOnlyWhenTheCommandIsOne() throws {
         let command = try ScriptCommand(parsing: #"/bin/sh -c 'pidof haproxy || exit 1'"#)
         #expect(command.program == "/bin/sh")
