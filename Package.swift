@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // Linux socket headers Glibc lacks (packet sockets, ARP, IP_PKTINFO, cmsg macros); libc only.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        // pidfd_open and posix_spawn's close-from action for ScriptRunner; libc only.
+        .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
 
         // Pure libraries.
         .target(name: "KeepalivedConfig", swiftSettings: strict),
@@ -50,6 +52,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+
+        // The one place external programs run: notify scripts, vrrp_script, MISC_CHECK.
+        .target(name: "ScriptRunner", dependencies: ["CProcess"], swiftSettings: strict),
 
         // What every daemon shares: config loading, bus name, root object, lifecycle.
         .target(
@@ -98,6 +103,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "KeepaliveTestSupport"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
+        .testTarget(name: "ScriptRunnerTests", dependencies: ["ScriptRunner"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands", "KeepaliveTestSupport"], swiftSettings: strict),
