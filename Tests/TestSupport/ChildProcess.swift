@@ -21,9 +21,11 @@ public final class ChildProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        // systemd's variables stay out unless a test gives them: another test may have set them
+        // in this process for a moment, and a daemon that inherited them would write to its socket.
+        var inherited = ProcessInfo.processInfo.environment
+        for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] { inherited[name] = nil }
+        process.environment = inherited.merging(environment ?? [:]) { $1 }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

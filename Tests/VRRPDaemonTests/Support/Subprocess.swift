@@ -21,6 +21,11 @@ final class ChildProcess: Sendable {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        // Another test may set systemd's variables in this process for a moment; a daemon that
+        // inherited them would write to that test's socket.
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"] { environment[name] = nil }
+        process.environment = environment
         self.process = process
         self.logPath = logPath
         try process.run()
