@@ -64,7 +64,8 @@ public final class ChildProcess: Sendable {
             if !process.isRunning { return stdout.contains(text) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        // Once more: on a loaded machine this task may have slept past the deadline.
+        return stdout.contains(text)
     }
 
     /// Waits for the exit and for all output; after `seconds` (if given) the child is killed, so
@@ -97,7 +98,7 @@ public final class ChildProcess: Sendable {
             if !process.isRunning { return stderr.contains(text) }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return stderr.contains(text)
     }
 
     /// Stops the child and waits for it. SIGKILL, because children spawned from a dispatch
