@@ -41,6 +41,8 @@ let package = Package(
             name: "Netlink",
             dependencies: ["CNetlink", "CNetlinkGenl"],
             swiftSettings: strict),
+        // The kernel IPVS table over generic netlink (libnl-genl).
+        .target(name: "IPVS", dependencies: ["CNetlinkGenl", "Netlink"], swiftSettings: strict),
         .target(name: "VRRPSockets", dependencies: ["CLinux", "VRRP"], swiftSettings: strict),
         .target(
             name: "Systemd",
@@ -74,6 +76,9 @@ let package = Package(
         .executableTarget(name: "checkd", dependencies: ["DaemonKit"], swiftSettings: strict),
         .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
+
+        // Runs inside the IPVS test VM (scripts/ipvs-vm): the IPVS module against a real kernel table.
+        .executableTarget(name: "ipvs-vm-test", dependencies: ["IPVS", "Netlink"], swiftSettings: strict),
 
         // Benchmarks: print numbers, assert nothing.
         .executableTarget(
