@@ -16,8 +16,10 @@ public final class IPVS: Sendable {
     public func info() throws(IPVSError) -> (version: String, connectionTableSize: UInt32) {
         let reply = try request(IPVS_CMD_GET_INFO, operation: "read IPVS info").first
         let version = reply?.u32(Int(IPVS_INFO_ATTR_VERSION)) ?? 0
-        return ("\(version >> 16).\((version >> 8) & 0xFF).\(version & 0xFF)",
-            reply?.u32(Int(IPVS_INFO_ATTR_CONN_TAB_SIZE)) ?? 0)
+        return (
+            "\(version >> 16).\((version >> 8) & 0xFF).\(version & 0xFF)",
+            reply?.u32(Int(IPVS_INFO_ATTR_CONN_TAB_SIZE)) ?? 0
+        )
     }
 
     // MARK: Services

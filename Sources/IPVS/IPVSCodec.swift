@@ -98,7 +98,8 @@ extension IPVSService {
             } else {
                 prefixLength = Int(table.u32(Int(IPVS_SVC_ATTR_NETMASK)) ?? 128)
             }
-            persistence = IPVSPersistence(timeout: table.u32(Int(IPVS_SVC_ATTR_TIMEOUT)) ?? 0, prefixLength: prefixLength)
+            persistence = IPVSPersistence(
+                timeout: table.u32(Int(IPVS_SVC_ATTR_TIMEOUT)) ?? 0, prefixLength: prefixLength)
         }
         self.init(
             key, scheduler: table.string(Int(IPVS_SVC_ATTR_SCHED_NAME)) ?? "", flags: flags,

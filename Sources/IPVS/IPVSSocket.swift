@@ -27,7 +27,8 @@ final class IPVSSocket {
         guard family >= 0 else {
             nl_socket_free(handle)
             throw .unavailable(
-                reason: "the kernel has no generic netlink family \"\(IPVS_GENL_NAME)\" (\(String(cString: nl_geterror(family)))); "
+                reason:
+                    "the kernel has no generic netlink family \"\(IPVS_GENL_NAME)\" (\(String(cString: nl_geterror(family)))); "
                     + "load the ip_vs module or use a kernel built with IPVS")
         }
         self.handle = handle

@@ -1,11 +1,11 @@
+import IPVS
+import Netlink
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
     import Musl
 #endif
-
-import IPVS
-import Netlink
 
 /// The cases, in order: each builds on the table the previous ones left, and the last removes
 /// everything the driver added. Each reads the kernel back through the IPVS module and through
@@ -101,7 +101,8 @@ struct Cases {
         try ipvs.addService(IPVSService(Self.dns, scheduler: "rr", flags: .onePacket, persistence: persistence))
         try ipvs.addDestination(IPVSDestination(address("10.10.3.1"), port: 53, weight: 1), to: Self.dns)
         let service = try require(try ipvs.service(Self.dns), "UDP service not read back")
-        try expect(service.persistence == persistence, "persistence read back as \(String(describing: service.persistence))")
+        try expect(
+            service.persistence == persistence, "persistence read back as \(String(describing: service.persistence))")
         try expect(service.flags.contains(.onePacket), "ops flag lost: \(service.flags)")
         let shown = try require(try IpvsadmTable.read().service("UDP  10.10.0.2:53"), "ipvsadm does not show it")
         let options = shown.options.joined(separator: " ")
@@ -121,7 +122,8 @@ struct Cases {
 
     func drDestination() throws {
         try ipvs.addDestination(
-            IPVSDestination(address("10.10.1.3"), port: 80, forwarding: .directRouting, weight: 7,
+            IPVSDestination(
+                address("10.10.1.3"), port: 80, forwarding: .directRouting, weight: 7,
                 upperThreshold: 100, lowerThreshold: 10), to: Self.web)
         let destination = try require(
             try ipvs.destinations(of: Self.web).first { $0.address == address("10.10.1.3") }, "DR destination missing")
@@ -131,7 +133,8 @@ struct Cases {
 
     func tunnelDestinations() throws {
         let gue = IPVSForwarding.tunnel(.gue(port: 6080, flags: .checksum))
-        try ipvs.addDestination(IPVSDestination(address("10.10.4.1"), port: 80, forwarding: .tunnel(.ipip)), to: Self.web)
+        try ipvs.addDestination(
+            IPVSDestination(address("10.10.4.1"), port: 80, forwarding: .tunnel(.ipip)), to: Self.web)
         try ipvs.addDestination(IPVSDestination(address("10.10.4.2"), port: 80, forwarding: gue), to: Self.web)
         let read = try ipvs.destinations(of: Self.web)
         try expect(read.first { $0.address == address("10.10.4.1") }?.forwarding == .tunnel(.ipip), "ipip: \(read)")

@@ -52,7 +52,8 @@ struct IpvsadmTable {
                     rest = rest.dropFirst()
                 }
                 guard let scheduler = rest.first else { throw CaseFailure("ipvsadm service line: \(line)") }
-                services.append(Service(key: key, scheduler: scheduler, options: Array(rest.dropFirst()), destinations: []))
+                services.append(
+                    Service(key: key, scheduler: scheduler, options: Array(rest.dropFirst()), destinations: []))
             }
         }
     }
