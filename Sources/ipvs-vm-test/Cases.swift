@@ -37,7 +37,7 @@ struct Cases {
             ("zero-counters", zeroCounters),
             ("missing-entries", missingEntries),
             ("delete-everything", deleteEverything),
-        ]
+        ] + more
     }
 
     func familyResolved() throws {
@@ -205,7 +205,7 @@ struct Cases {
     }
 
     /// Compares a service's destinations, as "endpoint Forward weight" sorted, through both readers.
-    private func expectDestinations(of key: IPVSService.Key, _ expected: [String]) throws {
+    func expectDestinations(of key: IPVSService.Key, _ expected: [String]) throws {
         let api = try ipvs.destinations(of: key).map { destination in
             let host = destination.address.family == .ipv6 ? "[\(destination.address)]" : "\(destination.address)"
             return "\(host):\(destination.port) \(forwardName(destination.forwarding)) \(destination.weight)"
@@ -226,7 +226,7 @@ private func forwardName(_ forwarding: IPVSForwarding) -> String {
     }
 }
 
-private func address(_ text: String) -> IPAddress {
+func address(_ text: String) -> IPAddress {
     guard let address = IPAddress(text) else { fatalError("bad address literal \(text) in the driver") }
     return address
 }

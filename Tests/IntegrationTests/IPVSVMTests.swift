@@ -15,7 +15,8 @@ struct IPVSVMTests {
         "family-resolved", "tcp-rr-two-nat-destinations", "edit-weight", "duplicate-add-refused",
         "delete-destination", "edit-service-scheduler", "fwmark-service", "udp-persistence", "ipv6-service",
         "dr-destination", "tunnel-destinations", "sh-scheduler-flags", "lvs-timeouts", "zero-counters",
-        "missing-entries", "delete-everything",
+        "missing-entries", "delete-everything", "every-scheduler", "sctp-service", "ipv6-fwmark-service",
+        "persistence-engine-sip", "gre-tunnel-and-mh-flags", "stats-read-back",
     ]
 
     @Test(
