@@ -92,6 +92,7 @@ let package = Package(
         .testTarget(
             name: "VRRPSocketsTests", dependencies: ["VRRPSockets", "VRRP", "CLinux"], swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "KeepaliveTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "Netlink", "CNetlinkGenl"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
         .testTarget(
