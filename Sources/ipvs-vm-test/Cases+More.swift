@@ -14,6 +14,7 @@ extension Cases {
             ("persistence-engine-sip", persistenceEngine),
             ("gre-tunnel-and-mh-flags", greAndMaglev),
             ("stats-read-back", statsReadBack),
+            ("local-traffic-counters", localTrafficCounters),
         ]
     }
 
