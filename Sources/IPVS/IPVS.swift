@@ -2,6 +2,20 @@ import CNetlinkGenl
 import Netlink
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// What the kernel says about its IPVS: `ipvsadm`'s first line.
+public struct IPVSInfo: Hashable, Sendable {
+    /// "1.2.1".
+    public var version: String
+    /// The connection hash table size (`ip_vs conn_tab_bits`).
+    public var connectionTableSize: UInt32
+}
+
 /// The kernel's IPVS table, read and changed over generic netlink (what `ipvsadm` does).
 /// Every call is one request and its answer; calls from several tasks are serialized.
 public final class IPVS: Sendable {
@@ -13,13 +27,12 @@ public final class IPVS: Sendable {
     }
 
     /// The IPVS version the kernel reports ("1.2.1") and its connection table size.
-    public func info() throws(IPVSError) -> (version: String, connectionTableSize: UInt32) {
+    public func info() throws(IPVSError) -> IPVSInfo {
         let reply = try request(IPVS_CMD_GET_INFO, operation: "read IPVS info").first
         let version = reply?.u32(Int(IPVS_INFO_ATTR_VERSION)) ?? 0
-        return (
-            "\(version >> 16).\((version >> 8) & 0xFF).\(version & 0xFF)",
-            reply?.u32(Int(IPVS_INFO_ATTR_CONN_TAB_SIZE)) ?? 0
-        )
+        return IPVSInfo(
+            version: "\(version >> 16).\((version >> 8) & 0xFF).\(version & 0xFF)",
+            connectionTableSize: reply?.u32(Int(IPVS_INFO_ATTR_CONN_TAB_SIZE)) ?? 0)
     }
 
     // MARK: Services
@@ -42,7 +55,7 @@ public final class IPVS: Sendable {
                 attributes: serviceIdentity(key))
             guard let table = try replies.first?.nested(Int(IPVS_CMD_ATTR_SERVICE)) else { return nil }
             return try IPVSService(decoding: table)
-        } catch .kernel(_, let errno, _) where errno == 3 {  // ESRCH
+        } catch .kernel(_, let errno, _) where errno == ESRCH {
             return nil
         }
     }

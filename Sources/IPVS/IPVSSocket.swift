@@ -93,11 +93,10 @@ final class IPVSSocket {
     private static func describe(errno: Int32) -> String {
         let meaning: String
         switch errno {
-        case 17: meaning = "already exists"  // EEXIST
-        case 2: meaning = "no such destination"  // ENOENT
-        case 3: meaning = "no such service"  // ESRCH
-        case 22: meaning = "invalid argument"  // EINVAL
-        case 1: meaning = "operation not permitted (needs CAP_NET_ADMIN)"  // EPERM
+        case EEXIST: meaning = "already exists"
+        case ENOENT: meaning = "no such destination"
+        case ESRCH: meaning = "no such service"
+        case EPERM: meaning = "operation not permitted (needs CAP_NET_ADMIN)"
         default: meaning = String(cString: strerror(errno))
         }
         return "\(meaning) (errno \(errno))"

@@ -43,7 +43,9 @@ struct Cases {
     func familyResolved() throws {
         let info = try ipvs.info()
         let text = try run("ipvsadm -Ln")
-        try expect(text.contains("version \(info.version)"), "API says version \(info.version), ipvsadm: \(text)")
+        try expect(
+            text.contains("version \(info.version) (size=\(info.connectionTableSize))"),
+            "API says \(info), ipvsadm: \(text)")
         try expect(try ipvs.services().isEmpty, "the table should start empty")
     }
 
