@@ -23,6 +23,9 @@ final class IPVSSocket {
                 operation: "connect generic netlink socket", code: -connected,
                 message: String(cString: nl_geterror(connected)))
         }
+        // Peek at each datagram's size first: a dump of thousands of destinations comes in
+        // kernel messages larger than libnl's default receive buffer.
+        nl_socket_enable_msg_peek(handle)
         let family = genl_ctrl_resolve(handle, IPVS_GENL_NAME)
         guard family >= 0 else {
             nl_socket_free(handle)

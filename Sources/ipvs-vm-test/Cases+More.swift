@@ -15,6 +15,7 @@ extension Cases {
             ("gre-tunnel-and-mh-flags", greAndMaglev),
             ("stats-read-back", statsReadBack),
             ("local-traffic-counters", localTrafficCounters),
+            ("large-table", largeTable),
         ]
     }
 

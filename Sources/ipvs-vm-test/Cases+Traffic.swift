@@ -124,3 +124,33 @@ struct TCPSocket {
         return CaseFailure("\(operation): \(text)")
     }
 }
+
+extension Cases {
+    /// A dump bigger than one netlink message: 1,000 destinations on one service, added and read
+    /// back through the API and ipvsadm. Prints how long the adds and the read took.
+    func largeTable() throws {
+        let key = IPVSService.Key.address(.tcp, address("10.70.0.1"), port: 80)
+        try ipvs.addService(IPVSService(key, scheduler: "wrr"))
+        defer { try? ipvs.deleteService(key) }
+        let clock = ContinuousClock()
+        let addTime = try clock.measure {
+            for index in 0..<1000 {
+                let destination = address("10.71.\(index / 250).\(index % 250 + 1)")
+                try ipvs.addDestination(
+                    IPVSDestination(destination, port: 8080, weight: Int32(index % 7 + 1)), to: key)
+            }
+        }
+        var read: [IPVSDestination] = []
+        let readTime = try clock.measure { read = try ipvs.destinations(of: key) }
+        say("TIME large-table add 1000 destinations \(addTime), read \(readTime)")
+        try expect(read.count == 1000, "API reads \(read.count) destinations")
+        try expect(Set(read.map(\.address)).count == 1000, "duplicate destinations in the dump")
+        try expect(read.allSatisfy { $0.weight == Int32(lastOctetIndex($0.address) % 7 + 1) }, "weights differ")
+        let shown = try require(IpvsadmTable.read().service(key.description), "ipvsadm lacks \(key)")
+        try expect(shown.destinations.count == 1000, "ipvsadm shows \(shown.destinations.count) destinations")
+    }
+
+    private func lastOctetIndex(_ address: IPAddress) -> Int {
+        Int(address.bytes[2]) * 250 + Int(address.bytes[3]) - 1
+    }
+}
