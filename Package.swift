@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
 
         // Runs inside the IPVS test VM (scripts/ipvs-vm): the IPVS module against a real kernel table.
-        .executableTarget(name: "ipvs-vm-test", dependencies: ["IPVS", "Netlink"], swiftSettings: strict),
+        .executableTarget(name: "ipvs-vm-test", dependencies: ["IPVS", "Netlink", "CLinux"], swiftSettings: strict),
 
         // Benchmarks: print numbers, assert nothing.
         .executableTarget(

@@ -16,6 +16,7 @@ extension Cases {
             ("stats-read-back", statsReadBack),
             ("local-traffic-counters", localTrafficCounters),
             ("large-table", largeTable),
+            ("nat-data-path", natDataPath),
         ]
     }
 

@@ -12,8 +12,8 @@ import Netlink
 /// API reads are non-zero and can be checked against ipvsadm.
 extension Cases {
     func localTrafficCounters() throws {
-        _ = try run("ip addr add 10.99.0.1/32 dev lo")
-        defer { _ = try? run("ip addr del 10.99.0.1/32 dev lo") }
+        _ = try run("/sbin/ip addr add 10.99.0.1/32 dev lo")
+        defer { _ = try? run("/sbin/ip addr del 10.99.0.1/32 dev lo") }
         let key = IPVSService.Key.address(.tcp, address("10.99.0.1"), port: 80)
         try ipvs.addService(IPVSService(key, scheduler: "rr"))
         defer { try? ipvs.deleteService(key) }

@@ -59,7 +59,8 @@ struct IpvsadmTable {
     }
 }
 
-/// Runs a shell command and returns its standard output and error; throws when it exits non-zero.
+/// Runs a shell command (busybox sh: name iproute2 as /sbin/ip, or the shell runs its own `ip`
+/// applet) and returns its standard output and error; throws when it exits non-zero.
 func run(_ command: String) throws -> String {
     guard let pipe = popen("\(command) 2>&1", "r") else { throw CaseFailure("cannot run \(command)") }
     var output: [UInt8] = []
