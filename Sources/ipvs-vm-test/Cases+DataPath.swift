@@ -55,7 +55,7 @@ extension Cases {
     }
 
     /// Runs `body` with this process in the named network namespace, then switches back.
-    private func inNamespace<T>(_ name: String, _ body: () throws -> T) throws -> T {
+    func inNamespace<T>(_ name: String, _ body: () throws -> T) throws -> T {
         let original = open("/proc/self/ns/net", O_RDONLY)
         let target = open("/run/netns/\(name)", O_RDONLY)
         defer {

@@ -17,6 +17,7 @@ extension Cases {
             ("local-traffic-counters", localTrafficCounters),
             ("large-table", largeTable),
             ("nat-data-path", natDataPath),
+            ("dr-data-path", drDataPath),
         ]
     }
 
