@@ -16,8 +16,8 @@ struct IPVSVMTests {
         "delete-destination", "edit-service-scheduler", "fwmark-service", "udp-persistence", "ipv6-service",
         "dr-destination", "tunnel-destinations", "sh-scheduler-flags", "lvs-timeouts", "zero-counters",
         "missing-entries", "delete-everything", "every-scheduler", "sctp-service", "ipv6-fwmark-service",
-        "persistence-engine-sip", "gre-tunnel-and-mh-flags", "stats-read-back", "local-traffic-counters", "large-table",
-        "nat-data-path",
+        "persistence-engine-sip", "gre-tunnel-and-mh-flags", "stats-read-back", "local-traffic-counters",
+        "large-table", "nat-data-path", "dr-data-path",
     ]
 
     @Test(
