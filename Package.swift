@@ -43,6 +43,8 @@ let package = Package(
             name: "Netlink",
             dependencies: ["CNetlink", "CNetlinkGenl"],
             swiftSettings: strict),
+        // The kernel IPVS table over generic netlink (libnl-genl).
+        .target(name: "IPVS", dependencies: ["CNetlinkGenl", "Netlink"], swiftSettings: strict),
         .target(name: "VRRPSockets", dependencies: ["CLinux", "VRRP"], swiftSettings: strict),
         .target(
             name: "Systemd",
@@ -87,6 +89,9 @@ let package = Package(
         .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
 
+        // Runs inside the IPVS test VM (scripts/ipvs-vm): the IPVS module against a real kernel table.
+        .executableTarget(name: "ipvs-vm-test", dependencies: ["IPVS", "Netlink", "CLinux"], swiftSettings: strict),
+
         // Benchmarks: print numbers, assert nothing.
         .executableTarget(
             name: "dbus-benchmark", dependencies: ["DBus"], path: "Benchmarks/DBusBenchmark", swiftSettings: strict),
@@ -102,6 +107,7 @@ let package = Package(
             name: "VRRPDaemonTests", dependencies: ["VRRPDaemon", "KeepalivedConfig", "VRRP", "DBus"],
             swiftSettings: strict),
         .testTarget(name: "DBusTests", dependencies: ["DBus", "KeepaliveTestSupport"], swiftSettings: strict),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "Netlink", "CNetlinkGenl"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "ScriptRunnerTests", dependencies: ["ScriptRunner"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
