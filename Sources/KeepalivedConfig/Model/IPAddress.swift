@@ -5,7 +5,7 @@
 #endif
 
 /// An IPv4 or IPv6 address as written in keepalived.conf, stored in network byte order.
-public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+public enum IPAddress: Hashable, Sendable, Comparable, ConfigTextCodable {
     case v4(UInt32)
     /// Sixteen bytes, most significant first; `zone` is the `%ifname` of a link-local address.
     case v6(bytes: [UInt8], zone: String?)
@@ -71,23 +71,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible, 
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPAddress(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an IP address: \(text)"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// An address with a prefix length, as in `10.0.0.1/24`. A missing prefix means a host prefix.
-public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct IPPrefix: Hashable, Sendable, ConfigTextCodable {
     public var address: IPAddress
     public var length: Int
 
@@ -112,24 +99,11 @@ public struct IPPrefix: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public var description: String { isHost ? address.description : "\(address)/\(length)" }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let prefix = IPPrefix(text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an IP prefix: \(text)"))
-        }
-        self = prefix
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// keepalived's address range `10.0.0.1-10` (the last byte, or the last 16-bit group for IPv6,
 /// runs up to the number after the dash), used by virtual_server_group.
-public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct IPAddressRange: Hashable, Sendable, ConfigTextCodable {
     public var first: IPAddress
     /// The last value of the final byte (IPv4) or final 16-bit group (IPv6).
     public var lastComponent: Int
@@ -175,13 +149,21 @@ public struct IPAddressRange: Hashable, Sendable, CustomStringConvertible, Codab
         first.family == .inet ? "\(first)-\(lastComponent)" : "\(first)-\(String(lastComponent, radix: 16))"
     }
 
+}
+
+/// A value written as one word in keepalived.conf, and encoded as that same text in JSON.
+public protocol ConfigTextCodable: Codable, CustomStringConvertible {
+    init?(_ text: some StringProtocol)
+}
+
+extension ConfigTextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let range = IPAddressRange(text) else {
+        guard let value = Self(text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not an address range: \(text)"))
+                .init(codingPath: decoder.codingPath, debugDescription: "not a valid \(Self.self): \(text)"))
         }
-        self = range
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
