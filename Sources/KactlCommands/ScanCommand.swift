@@ -127,7 +127,8 @@ struct ScanReport: Encodable {
                         version: Int(sender.version.rawValue), authType: Self.name(of: sender.authType),
                         advertIntervalSeconds: Double(sender.advertIntervalCentiseconds) / 100,
                         virtualAddresses: sender.addresses.map(\.description), adverts: sender.advertCount,
-                        firstSeenSeconds: Self.seconds(sender.firstSeen), lastSeenSeconds: Self.seconds(sender.lastSeen),
+                        firstSeenSeconds: Self.seconds(sender.firstSeen),
+                        lastSeenSeconds: Self.seconds(sender.lastSeen),
                         ttl: Int(sender.ttl))
                 },
                 clashes: router.clashes.map(Self.record(of:)))

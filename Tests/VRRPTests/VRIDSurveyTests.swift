@@ -81,7 +81,8 @@ struct VRIDSurveyTests {
         #expect(try #require(intervals.virtualRouters.first).clashes == [.advertIntervals])
 
         var passwords = VRIDSurvey()
-        Self.advertise(&passwords, from: Self.first, version: .v2, authentication: .password(.init("secret1")), count: 1)
+        Self.advertise(
+            &passwords, from: Self.first, version: .v2, authentication: .password(.init("secret1")), count: 1)
         Self.advertise(
             &passwords, from: Self.second, version: .v2, authentication: .password(.init("secret2")),
             startMilliseconds: 10_000, count: 1)

@@ -72,7 +72,8 @@ public struct VRIDSurvey: Sendable {
         var sender =
             senders[key]
             ?? Sender(
-                virtualRouterID: advert.virtualRouterID, source: received.source, version: advert.version, priority: advert.priority,
+                virtualRouterID: advert.virtualRouterID, source: received.source, version: advert.version,
+                priority: advert.priority,
                 advertIntervalCentiseconds: advert.advertIntervalCentiseconds, addresses: advert.addresses,
                 authType: advert.authType, ttl: received.ttl, advertCount: 0, firstSeen: elapsed,
                 lastSeen: elapsed, masterPeriods: [], password: advert.password)
