@@ -182,7 +182,8 @@ struct ScanReport: Encodable {
                 [
                     sender.address, "\(sender.priority)", "v\(sender.version)", sender.authType,
                     Self.format(sender.advertIntervalSeconds) + "s", "\(sender.adverts)",
-                    Self.format(sender.lastSeenSeconds) + "s", "\(sender.ttl)",
+                    Self.format(sender.lastSeenSeconds) + "s",
+                    sender.ttl == 255 ? "255" : palette.yellow("\(sender.ttl)"),
                     sender.virtualAddresses.joined(separator: " "),
                 ]
             }
@@ -202,14 +203,33 @@ struct ScanReport: Encodable {
         value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    /// Pads every column but the last to its widest cell.
+    /// Pads every column but the last to its widest cell, colour codes not counted.
     static func align(_ rows: [[String]]) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
-        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = (0..<columns).map { column in
+            rows.map { column < $0.count ? visibleWidth($0[column]) : 0 }.max() ?? 0
+        }
         return rows.map { row in
             row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == row.count - 1
+                    ? cell : cell + String(repeating: " ", count: widths[index] - visibleWidth(cell))
             }.joined(separator: "  ")
         }
+    }
+
+    /// Characters a terminal shows: ANSI colour sequences (`ESC [ ... m`) take no room.
+    static func visibleWidth(_ text: String) -> Int {
+        var width = 0
+        var inEscape = false
+        for character in text {
+            if inEscape {
+                if character == "m" { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
     }
 }

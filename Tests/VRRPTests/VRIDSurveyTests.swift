@@ -106,6 +106,20 @@ struct VRIDSurveyTests {
         #expect(first.advertCount == 8)
     }
 
+    @Test func aMasterThatResignedAndCameBackIsNotTwoMasters() throws {
+        var survey = VRIDSurvey()
+        // 10.0.0.1 shuts down (priority 0 at 2 s), 10.0.0.2 takes over at once, and 10.0.0.1
+        // preempts back 0.45 s later: sooner than a master down interval, yet not an overlap.
+        Self.advertise(&survey, from: Self.first, intervalCentiseconds: 10, count: 21)
+        Self.advertise(
+            &survey, from: Self.first, priority: 0, intervalCentiseconds: 10, startMilliseconds: 2_005, count: 1)
+        Self.advertise(&survey, from: Self.second, intervalCentiseconds: 10, startMilliseconds: 2_010, count: 5)
+        Self.advertise(&survey, from: Self.first, intervalCentiseconds: 10, startMilliseconds: 2_450, count: 10)
+        let router = try #require(survey.virtualRouters.first)
+        #expect(router.clashes.isEmpty)
+        #expect(try #require(router.senders.first).masterPeriods.count == 2)
+    }
+
     @Test func dropsAreCountedByReasonButNotOtherProtocols() {
         var survey = VRIDSurvey()
         survey.recordDrop(.checksum(received: 1, expected: 2))

@@ -22,6 +22,8 @@ public struct VRIDSurvey: Sendable {
         public var masterPeriods: [ClosedRange<Duration>]
         /// Kept to compare with other senders' and never exposed: the scan must not leak it.
         var password: VRRPAdvert.Password?
+        /// The latest advert had priority 0: the master resigned, its period is over.
+        var hasResigned = false
 
         /// The addresses as a set: keepalived accepts them in any order.
         var addressSet: Set<InetAddress> { Set(addresses) }
@@ -87,9 +89,11 @@ public struct VRIDSurvey: Sendable {
         sender.advertCount += 1
         sender.lastSeen = max(sender.lastSeen, elapsed)
         if advert.priority > 0 {
+            let periods = sender.hasResigned ? sender.masterPeriods + [elapsed...elapsed] : sender.masterPeriods
             sender.masterPeriods = Self.extend(
-                sender.masterPeriods, with: elapsed, interval: .milliseconds(10 * advert.advertIntervalCentiseconds))
+                periods, with: elapsed, interval: .milliseconds(10 * advert.advertIntervalCentiseconds))
         }
+        sender.hasResigned = advert.priority == 0
         senders[key] = sender
     }
 
