@@ -10,9 +10,9 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "List the VRRP routers heard on an interface, and the clashes between them.",
         discussion: """
-            Needs root (a raw socket). Listens for VRRP adverts to 224.0.0.18 on IFACE and lists every \
+            Needs root (a raw socket). Listens for VRRP adverts to 224.0.0.18 on the interface and lists every \
             VRID heard: its senders' addresses, priority, version, auth type, interval, virtual \
-            addresses, advert count and when each was last seen. Adverts with a TTL other than 255 are \
+            addresses, advert count and when each was last seen (seconds into the scan). Adverts with a TTL other than 255 are \
             listed too. Passwords are never printed, only whether they differ. A clash is one VRID \
             with different address lists, versions, intervals, auth types or passwords, or two \
             senders advertising at the same time (only the master advertises: split brain or a VRID \
