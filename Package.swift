@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "KactlCommands",
             dependencies: [
-                "KeepalivedConfig", "DBus",
+                "KeepalivedConfig", "DBus", "VRRP", "VRRPSockets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -180,13 +180,13 @@ _kactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|monitor|reload|set-priority|reset-priority|switchover|drain|enable|disable|config|help)
+    status|monitor|reload|set-priority|reset-priority|switchover|drain|enable|disable|config|scan|help)
         # Offer subcommand argument completions
         "_kactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status monitor reload set-priority reset-priority switchover drain enable disable config help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status monitor reload set-priority reset-priority switchover drain enable disable config scan help' -- "${cur}"))
         ;;
     esac
 }
@@ -388,6 +388,21 @@ _kactl_config_dump() {
         return
         ;;
     '-c'|'--config-id')
+        return
+        ;;
+    esac
+}
+
+_kactl_scan() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--seconds)
+    __kactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--seconds')
         return
         ;;
     esac

@@ -48,6 +48,8 @@ function __kactl_parse_tokens -S
             case 'dump'
                 __kactl_parse_subcommand 0 'f/config=' 'c/config-id=' 'json' 'version' 'h/help'
             end
+        case 'scan'
+            __kactl_parse_subcommand 1 'seconds=' 'json' 'version' 'h/help'
         case 'help'
             __kactl_parse_subcommand -r 1 'version'
         end
@@ -116,6 +118,7 @@ complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" 
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'enable' -d 'Put a drained or disabled real server back in service.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'disable' -d 'Take a real server out of service whatever its checks say.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'config' -d 'Check or print a keepalived.conf file.'
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'scan' -d 'List the VRRP routers heard on an interface, and the clashes between them.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_positional "kactl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl status" bus-address' -l 'bus-address' -d 'The D-Bus address to use instead of the system bus (e.g. unix:path=/run/dbus/system_bus_socket).' -rfka ''
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl status" json' -l 'json' -d 'Print a JSON document (sorted keys; properties under their D-Bus names).'
@@ -161,4 +164,8 @@ complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "k
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl config dump" json' -l 'json' -d 'Print the model as JSON.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl config dump" version' -l 'version' -d 'Show the version.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl config dump" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl scan" seconds' -l 'seconds' -d 'How long to listen, in seconds.' -rfka ''
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl scan" json' -l 'json' -d 'Print the survey as JSON.'
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl scan" version' -l 'version' -d 'Show the version.'
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl scan" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl help" version' -l 'version' -d 'Show the version.'
