@@ -54,7 +54,8 @@ struct KactlLintTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
         #expect(json["ok"] as? Bool == false)
         let findings = try #require(json["findings"] as? [[String: Any]])
-        #expect(findings.compactMap { $0["rule"] as? String } == ["script-path", "unknown-script-user", "long-auth-pass"])
+        #expect(
+            findings.compactMap { $0["rule"] as? String } == ["script-path", "unknown-script-user", "long-auth-pass"])
         #expect(findings.compactMap { $0["line"] as? Int } == [2, 3, 12])
         #expect(findings.allSatisfy { ($0["why"] as? String)?.isEmpty == false && $0["fix"] != nil })
     }
@@ -67,7 +68,8 @@ struct KactlLintTests {
     }
 
     @Test func aRefusedFileIsNotLintedAndExits2() async throws {
-        let (directory, file) = try Self.write("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 300\n}\n")
+        let (directory, file) = try Self.write(
+            "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 300\n}\n")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lint = try await run(try Repository.binary("kactl"), ["config", "lint", "-f", file])
         #expect(lint.status == 2)
@@ -85,7 +87,8 @@ struct KactlLintTests {
         #expect(loaded["ok"] as? Bool == true)
         #expect((loaded["summary"] as? [String: Int])?["vrrp_instance"] == 1)
 
-        let (directory, file) = try Self.write("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 300\n}\n")
+        let (directory, file) = try Self.write(
+            "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 300\n}\n")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let bad = try await run(kactl, ["config", "check", "--json", "-f", file])
         #expect(bad.status == 1)

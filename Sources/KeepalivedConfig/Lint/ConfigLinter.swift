@@ -23,7 +23,11 @@ public struct ConfigLinter: Sendable {
         findings += ScriptRules(config: config, userExists: userExists).findings()
         findings += LVSRules(config: config).findings()
         findings += AuthenticationRules.findings(config: config, syntax: syntax)
-        return findings.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
+        return findings.sorted {
+            ($0.location.file, $0.location.line, $0.location.column) < (
+                $1.location.file, $1.location.line, $1.location.column
+            )
+        }
     }
 
     /// Reads `file` like the daemons do (errors refuse, by throwing) and lints it, including the

@@ -55,7 +55,9 @@ struct PriorityRules {
                     .weightTooSmall, at: item.origin.location ?? unknownLocation,
                     "(\(name)) \(kind) \(item.name) weight \(weight) is ignored at priority 255",
                     why: "an address owner's priority never changes, so a failing check leaves this node master",
-                    fix: "use a priority below 255 (e.g. 150) so the weight applies, or drop the weight so a failure means FAULT")
+                    fix:
+                        "use a priority below 255 (e.g. 150) so the weight applies, or drop the weight so a failure means FAULT"
+                )
             }
         }
         guard let (backup, inFile) = backupPriority(of: instance) else { return [] }

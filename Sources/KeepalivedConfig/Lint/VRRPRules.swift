@@ -17,7 +17,8 @@ struct VRRPRules {
         }
         var first: [Link: VRRPInstance] = [:]
         var findings: [LintFinding] = []
-        for instance in config.instances {
+        // Without an interface (unicast only) the peers, not the link, keep routers apart.
+        for instance in config.instances where instance.interface != nil {
             let link = Link(vrid: instance.virtualRouterID, interface: instance.interface, ipv6: instance.isIPv6)
             guard let earlier = first[link] else {
                 first[link] = instance
