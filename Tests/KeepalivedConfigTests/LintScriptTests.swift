@@ -56,3 +56,23 @@ struct LintScriptTests {
         #expect(try LintTest.rules(Self.miscCheck("/usr/bin/true", user: "root")).isEmpty)
     }
 }
+
+/// Notify commands are commands keepalived runs too.
+struct LintNotifyTests {
+    @Test func aNotifyCommandIsCheckedLikeAScript() throws {
+        let text = LintTest.instance("VI_1", "    notify_master \"vrrp.sh MASTER\"")
+        let finding = try #require(try LintTest.findings(text).first)
+        #expect(finding.rule == .scriptPath)
+        #expect(finding.message.contains("notify_master of vrrp_instance VI_1 runs 'vrrp.sh'"))
+        #expect(finding.location == SourceLocation(file: "test.conf", line: 9, column: 5))
+        let absolute = LintTest.instance("VI_1", "    notify_master \"/usr/local/bin/vrrp.sh MASTER\"")
+        #expect(try LintTest.rules(absolute).isEmpty)
+    }
+
+    @Test func shellSyntaxFirstIsOneFindingNotTwo() throws {
+        let text = "vrrp_script chk {\n    script \"</dev/tcp/127.0.0.1/80\"\n}\n"
+        let findings = try LintTest.findings(text)
+        #expect(findings.map(\.rule) == [.scriptPath])
+        #expect(findings.first?.message.contains("shell syntax '<'") == true)
+    }
+}

@@ -26,6 +26,12 @@ struct ScriptRules {
                 owner: "vrrp_script \($0.name)", text: $0.script, location: $0.origin.at("script"), user: $0.runAs,
                 userLocation: $0.origin.at("user"))
         }
+        for instance in config.instances {
+            commands += Self.notifyCommands(instance.notify, of: "vrrp_instance \(instance.name)", instance.origin)
+        }
+        for group in config.syncGroups {
+            commands += Self.notifyCommands(group.notify, of: "vrrp_sync_group \(group.name)", group.origin)
+        }
         for server in config.virtualServers {
             for real in server.realServers {
                 for case .misc(let check) in real.checkers {
@@ -38,6 +44,22 @@ struct ScriptRules {
             }
         }
         return commands
+    }
+
+    /// The `notify*` commands of an instance or sync group, each at its keyword.
+    static func notifyCommands(_ notify: NotifyScripts, of owner: String, _ origin: Origin) -> [Command] {
+        let all: [(String, NotifyCommand?)] = [
+            ("notify_master", notify.master), ("notify_backup", notify.backup), ("notify_fault", notify.fault),
+            ("notify_stop", notify.stop), ("notify", notify.any), ("notify_deleted", notify.deleted?.script),
+            ("notify_master_rx_lower_pri", notify.masterReceivedLowerPriority),
+        ]
+        return all.compactMap { keyword, command in
+            command.map {
+                Command(
+                    owner: "\(keyword) of \(owner)", text: $0.command, location: origin.at(keyword), user: $0.runAs,
+                    userLocation: origin.at(keyword))
+            }
+        }
     }
 
     func findings() -> [LintFinding] {
@@ -55,7 +77,8 @@ struct ScriptRules {
         let words = command.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let program = words.first else { return [] }
         var findings: [LintFinding] = []
-        if !program.hasPrefix("/") {
+        // A program that starts with shell syntax gets the shell finding below only.
+        if !program.hasPrefix("/"), !Self.shellTokens.contains(where: { program.hasPrefix($0) }) {
             let found = Self.searchPath(for: program).map { "'\($0)'" } ?? "the program's full path"
             findings.append(
                 LintFinding(
