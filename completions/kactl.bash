@@ -346,20 +346,38 @@ _kactl_config() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    check|dump)
+    check|lint|dump)
         # Offer subcommand argument completions
         "_kactl_config_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'check dump' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'check lint dump' -- "${cur}"))
         ;;
     esac
 }
 
 _kactl_config_check() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-f --config -c --config-id)
+    __kactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-f'|'--config')
+        return
+        ;;
+    '-c'|'--config-id')
+        return
+        ;;
+    esac
+}
+
+_kactl_config_lint() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(-f --config -c --config-id)
     __kactl_offer_flags_options 0

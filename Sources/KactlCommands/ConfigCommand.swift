@@ -6,8 +6,8 @@ import KeepalivedConfig
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Check or print a keepalived.conf file.",
-        subcommands: [Check.self, Dump.self]
+        abstract: "Check, lint or print a keepalived.conf file.",
+        subcommands: [Check.self, Lint.self, Dump.self]
     )
 
     /// Options shared by every config subcommand.
@@ -26,15 +26,19 @@ struct ConfigCommand: AsyncParsableCommand {
 
         @OptionGroup var options: FileOptions
 
+        @Flag(help: "Print the result as JSON on standard output (same exit status).")
+        var json = false
+
         func run() async throws {
             let style = TerminalStyle.standardError
+            let loaded: LoadedConfiguration
             do {
-                let loaded = try ConfigLoader(configID: options.configID).load(file: options.file)
-                for warning in loaded.warnings { style.print(warning) }
-                print(
-                    "\(options.file): OK: \(summary(of: loaded.configuration)); \(plural(loaded.warnings.count, "warning"))"
-                )
+                loaded = try ConfigLoader(configID: options.configID).load(file: options.file)
             } catch {
+                if json {
+                    try ConfigReport(file: options.file, diagnostics: error.diagnostics).write()
+                    throw ExitCode.failure
+                }
                 for diagnostic in error.diagnostics { style.print(diagnostic) }
                 let errors = error.diagnostics.filter { $0.severity == .error }.count
                 let warnings = error.diagnostics.count - errors
@@ -42,6 +46,15 @@ struct ConfigCommand: AsyncParsableCommand {
                     Data("\(options.file): refused: \(plural(errors, "error")), \(plural(warnings, "warning"))\n".utf8))
                 throw ExitCode.failure
             }
+            if json {
+                try ConfigReport(file: options.file, diagnostics: loaded.warnings, configuration: loaded.configuration)
+                    .write()
+                return
+            }
+            for warning in loaded.warnings { style.print(warning) }
+            print(
+                "\(options.file): OK: \(summary(of: loaded.configuration)); \(plural(loaded.warnings.count, "warning"))"
+            )
         }
     }
 
