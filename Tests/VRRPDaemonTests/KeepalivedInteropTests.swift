@@ -10,6 +10,8 @@ extension VRRPDaemonIntegrationTests {
     struct KeepalivedInteropTests {
         enum Flavour: String, CaseIterable, CustomTestStringConvertible {
             case v2WithPassword
+            /// VRRPv2 with no `authentication` block: auth type 0 on the wire.
+            case v2NoAuth
             case v3Fast
 
             var testDescription: String { rawValue }
@@ -21,6 +23,9 @@ extension VRRPDaemonIntegrationTests {
                     instance.version = 2
                     instance.advertInterval = "1"
                     instance.password = "ka51pw"
+                case .v2NoAuth:
+                    instance.version = 2
+                    instance.advertInterval = "1"
                 case .v3Fast:
                     instance.version = 3
                     instance.advertInterval = "0.1"
