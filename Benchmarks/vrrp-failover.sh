@@ -41,10 +41,15 @@ prefix="10.249.$(($$ % 200 + 20))"
 vip="$prefix.100"
 work=$(mktemp -d /tmp/kavb.XXXXXX)
 declare -A daemon_pid=()   # router -> pid of its daemon (vrrpd, or keepalived's parent)
+declare -A daemon_kind=()  # router -> vrrpd or keepalived
 declare -A bus_pid=()
 
 cleanup() {
+    local status=$?
     trap - EXIT INT TERM
+    if ((status != 0 && status != 130)); then
+        for log in "$work"/*.log; do [[ -f $log ]] && { echo "--- $log" >&2; tail -n 15 "$log" >&2; }; done
+    fi
     for router in "${!daemon_pid[@]}"; do stop_daemon "$router" KILL; done
     for pid in "${bus_pid[@]}"; do kill -KILL "$pid" 2>/dev/null; { wait "$pid"; } 2>/dev/null; done
     for ns in "$ns_a" "$ns_b" "$ns_c" "$ns_s"; do ip netns delete "$ns" 2>/dev/null; done
@@ -129,7 +134,6 @@ start_daemon() {
     disown "$!"   # no job notice when the probe kills it; stop_daemon polls for the exit
 
 }
-declare -A daemon_kind=()
 
 # keepalived's VRRP child, the process that speaks the protocol (none for vrrpd).
 vrrp_child() {
@@ -162,7 +166,7 @@ wait_settled() {
         if holds_vip a && ! holds_vip b; then sleep "$settle"; return 0; fi
         sleep 0.05
     done
-    echo "the lab never settled with A as MASTER (logs in $work)" >&2
+    echo "the lab never settled with A as MASTER" >&2
     return 1
 }
 
