@@ -1,5 +1,22 @@
 import Foundation
+import KeepalivedConfig
 import Testing
+import VRRPDaemon
+
+/// `vrrp_garp_interval` from global_defs reaches every instance; without it, no pacing.
+@Suite struct GratuitousARPIntervalSettingsTests {
+    static func interval(_ globals: String) throws -> Duration {
+        let text = globals + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n}\n"
+        let configuration = try ConfigLoader().load(text: text).configuration
+        let instance = try #require(configuration.instances.first)
+        return try InstanceSettings(instance, globals: configuration.globalDefinitions).garpInterval
+    }
+
+    @Test func theGlobalIntervalReachesTheInstance() throws {
+        #expect(try Self.interval("global_defs {\n vrrp_garp_interval 0.25\n}\n") == .milliseconds(250))
+        #expect(try Self.interval("") == .zero)
+    }
+}
 
 extension VRRPDaemonIntegrationTests {
     /// `vrrp_garp_interval` spaces the gratuitous ARPs a new MASTER sends on its interface,
