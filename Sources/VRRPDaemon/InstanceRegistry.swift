@@ -28,6 +28,8 @@ actor InstanceRegistry {
     private let origin = ContinuousClock.now
     /// `notify_fifo` and `vrrp_notify_fifo`, opened with the first configuration.
     private var fifos: NotifyFIFOs?
+    /// One gratuitous ARP pacer per interface, for `vrrp_garp_interval` across its instances.
+    private var garpPacers: [String: GratuitousARPPacer] = [:]
 
     var all: [InstanceRunner] { order.compactMap { entries[$0]?.runner } }
 
@@ -151,8 +153,11 @@ actor InstanceRegistry {
         _ xml: String, _ root: ObjectPath, _ role: VRRPRole.Type
     ) async -> InstanceRunner? {
         do {
+            let pacer = garpPacers[settings.interface] ?? GratuitousARPPacer()
+            garpPacers[settings.interface] = pacer
             let runner = try InstanceRunner(
-                settings: settings, siblingVRIDs: siblings, origin: origin, fifos: fifos, logger: context.logger)
+                settings: settings, siblingVRIDs: siblings, origin: origin, fifos: fifos, garpPacer: pacer,
+                logger: context.logger)
             let object = try await context.bus.publish(
                 try InstanceObject.make(
                     runner: runner, settings: settings, root: root, xml: xml, action: role.manageAction,

@@ -16,6 +16,8 @@ public actor InstanceRunner {
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
     private let arp: GratuitousARPSender
+    /// Paces gratuitous ARPs on the interface (`vrrp_garp_interval`), shared with its siblings.
+    private let garpPacer: GratuitousARPPacer
     private var addresses: VirtualAddressTable
     private var routes: VirtualRouteTable
     private var rules: VirtualRuleTable
@@ -47,8 +49,9 @@ public actor InstanceRunner {
     /// Nothing is sent and no address changes until `start()`.
     init(
         settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
-        fifos: NotifyFIFOs? = nil, logger: Logger
+        fifos: NotifyFIFOs? = nil, garpPacer: GratuitousARPPacer = GratuitousARPPacer(), logger: Logger
     ) throws {
+        self.garpPacer = garpPacer
         self.name = settings.name
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
@@ -351,18 +354,19 @@ public actor InstanceRunner {
         let text = addresses.map(\.description).joined(separator: ", ")
         logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
         garpTask?.cancel()
-        let (arp, logger, name, settings) = (self.arp, logger, name, settings)
+        let (arp, pacer, logger, name, settings) = (self.arp, garpPacer, logger, name, settings)
         garpTask = Task {
             do {
-                let burst = max(settings.garpMasterRepeat, 1)
-                try await arp.announce(addresses, count: burst)
+                let (burst, interval) = (max(settings.garpMasterRepeat, 1), settings.garpInterval)
+                try await arp.announce(addresses, count: burst, interval: interval, pacer: pacer)
                 if settings.garpMasterDelay > 0 {
                     try await Task.sleep(for: .seconds(settings.garpMasterDelay))
-                    try await arp.announce(addresses, count: burst)
+                    try await arp.announce(addresses, count: burst, interval: interval, pacer: pacer)
                 }
                 while settings.garpMasterRefresh > 0 {
                     try await Task.sleep(for: .seconds(settings.garpMasterRefresh))
-                    try await arp.announce(addresses, count: max(settings.garpMasterRefreshRepeat, 1))
+                    let refresh = max(settings.garpMasterRefreshRepeat, 1)
+                    try await arp.announce(addresses, count: refresh, interval: interval, pacer: pacer)
                 }
             } catch is CancellationError {
             } catch {

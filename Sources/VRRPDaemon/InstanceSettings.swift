@@ -39,6 +39,9 @@ public struct InstanceSettings: Sendable, Hashable {
     public var garpMasterRefresh: Int
     /// `garp_master_refresh_repeat`: gratuitous ARPs per refresh burst.
     public var garpMasterRefreshRepeat: Int
+    /// `vrrp_garp_interval`: the least time between two gratuitous ARPs on the interface,
+    /// whichever instance sends them (zero: back to back).
+    public var garpInterval: Duration
     /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
     /// unless `dont_track_primary`.
     public var trackedInterfaces: [TrackedInterface]
@@ -219,6 +222,7 @@ extension InstanceSettings {
         garpMasterRepeat = instance.garpMasterRepeat ?? globals.vrrpGARPMasterRepeat ?? 5
         garpMasterRefresh = instance.garpMasterRefresh ?? globals.vrrpGARPMasterRefresh ?? 0
         garpMasterRefreshRepeat = instance.garpMasterRefreshRepeat ?? globals.vrrpGARPMasterRefreshRepeat ?? 1
+        garpInterval = .seconds(globals.vrrpGARPInterval ?? 0)
         var tracked = instance.trackInterfaces.map {
             TrackedInterface(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse)
         }

@@ -10,6 +10,8 @@ extension VRRPDaemonIntegrationTests {
     struct KeepalivedInteropTests {
         enum Flavour: String, CaseIterable, CustomTestStringConvertible {
             case v2WithPassword
+            /// VRRPv2 with no `authentication` block: auth type 0 on the wire.
+            case v2NoAuth
             case v3Fast
 
             var testDescription: String { rawValue }
@@ -21,6 +23,9 @@ extension VRRPDaemonIntegrationTests {
                     instance.version = 2
                     instance.advertInterval = "1"
                     instance.password = "ka51pw"
+                case .v2NoAuth:
+                    instance.version = 2
+                    instance.advertInterval = "1"
                 case .v3Fast:
                     instance.version = 3
                     instance.advertInterval = "0.1"
@@ -90,6 +95,48 @@ extension VRRPDaemonIntegrationTests {
                                 try network.holdsVirtualAddress(network.b)
                             }
                             #expect(try !network.holdsVirtualAddress(network.a))
+                        }
+                    }
+                }
+            }
+        }
+
+        /// vrrpd as BACKUP takes over from keepalived, its MASTER, when keepalived stops cleanly
+        /// (priority 0) and when it crashes with its link going down.
+        @Test(arguments: Flavour.allCases, [false, true])
+        func vrrpdTakesOverFromKeepalived(_ flavour: Flavour, crash: Bool) async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let ours = flavour.instance(network, network.a, priority: 100)
+                    let theirs = flavour.instance(network, network.b, priority: 150)
+                    try await KeepalivedProcess.with(namespace: network.b, configuration: theirs.configuration) {
+                        keepalived in
+                        try await VRRPDProcess.with(namespace: network.a, configuration: ours.configuration, bus: bus) {
+                            vrrpd in
+                            try await waitUntil("keepalived holds the VIP") {
+                                try network.holdsVirtualAddress(network.b)
+                            }
+                            try await vrrpd.waitForState("BACKUP")
+                            try await waitUntil("vrrpd follows keepalived") {
+                                try vrrpd.property("MasterAddress") as? String == network.addressB
+                            }
+                            if crash {
+                                await keepalived.crash()
+                                try ip("-n", network.b, "link", "set", network.interfaceB, "down")
+                            } else {
+                                await keepalived.stop()
+                                #expect(try !network.holdsVirtualAddress(network.b))
+                            }
+                            try await vrrpd.waitForState("MASTER")
+                            try await waitUntil("vrrpd holds the VIP") { try network.holdsVirtualAddress(network.a) }
+                            let reason = try vrrpd.property("LastReason") as? String ?? ""
+                            if crash {
+                                #expect(reason == "master down timer expired")
+                            } else {
+                                #expect(reason.contains("resigned (priority 0)"), "\(reason)")
+                            }
+                            let counters = try vrrpd.stats()["VI_1"] ?? [:]
+                            #expect(Set(counters.keys) == ["adverts_sent", "adverts_received"], "\(counters)")
                         }
                     }
                 }

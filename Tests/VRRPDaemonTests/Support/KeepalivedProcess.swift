@@ -28,16 +28,25 @@ final class KeepalivedProcess: Sendable {
 
     var log: String { process.log }
 
+    /// The VRRP child's pid, from the `-r` pid file.
+    var vrrpChild: Int32? {
+        guard let text = try? String(contentsOfFile: directory + "/vrrp.pid", encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// SIGTERM, then SIGKILL to parent and VRRP child if it hangs; removes the directory.
     func stop() async {
         process.signal(SIGTERM)
         await process.wait(grace: .seconds(10))
-        if let text = try? String(contentsOfFile: directory + "/vrrp.pid", encoding: .utf8),
-            let child = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
-            kill(child, SIGKILL)
-        }
+        if let child = vrrpChild { kill(child, SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A crash: SIGKILL to the VRRP child first (so no priority 0 advert leaves), then the parent.
+    func crash() async {
+        if let child = vrrpChild { kill(child, SIGKILL) }
+        process.signal(SIGKILL)
+        await process.wait()
     }
 
     static func with<Result>(
