@@ -53,12 +53,18 @@ struct StateMachineControlTests {
 
         try segment.perform(.switchover, on: "A")
         #expect(segment.adverts(from: "A", priority: 0) == [at(1000)])
-        #expect(segment["A"].state == .backup)
+        // Make before break: A keeps MASTER and its addresses until the new master advertises.
+        #expect(segment["A"].state == .master)
+        #expect(segment["A"].isHandingOver)
         #expect(segment["A"].holdsBackupAfterSwitchover)
-        #expect(segment["A"].lastReason == "switchover requested")
         segment.run(until: at(5000))
         // C: skew (256 − 120) × 100 / 256 = 53; B would have waited 60.
         #expect(segment.transitions(of: "C").last! == (at(1053), .master))
+        // A lets go at C's first advert, the same instant: no moment without a master.
+        #expect(segment.transitions(of: "A").last! == (at(1053), .backup))
+        #expect(segment["A"].lastReason == "switchover requested")
+        #expect(!segment["A"].isHandingOver)
+        #expect(segment.adverts(from: "A", priority: 150).filter { $0 > at(1000) }.isEmpty)
         #expect(segment.transitions(of: "B").count == 1)
         #expect(segment["A"].state == .backup)
 
@@ -77,10 +83,14 @@ struct StateMachineControlTests {
         _ = machine.timerFired(now: at(360))
         let actions = try machine.switchover(now: at(400))
         #expect(actions.advertPriorities == [0])
-        #expect(actions.contains(.removeVirtualAddresses))
+        // The addresses stay: nobody else holds them yet.
+        #expect(!actions.contains(.removeVirtualAddresses))
         #expect(actions.armedTimers == [at(760)])
-        _ = machine.timerFired(now: at(760))
         #expect(machine.state == .master)
+        let fallback = machine.timerFired(now: at(760))
+        #expect(machine.state == .master)
+        #expect(!machine.isHandingOver)
+        #expect(fallback.advertPriorities == [100])
     }
 
     @Test("Switchover is refused unless MASTER")

@@ -96,11 +96,19 @@ struct SyncGroupTests {
         _ = group.start(now: at(0))
         _ = try group.handle(.timerFired, for: "VI_1", now: at(360))
         let actions = try group.handle(.switchover, for: "VI_1", now: at(400))
-        #expect(group.state == .backup)
-        #expect(group.members.allSatisfy { $0.state == .backup && $0.holdsBackupAfterSwitchover })
         #expect(actions.contains(.instance("VI_1", .sendAdvert(priority: 0))))
         #expect(actions.contains(.instance("VI_2", .sendAdvert(priority: 0))))
-        #expect(actions.contains(.notifyGroup(.backup)))
+        // Make before break: every member keeps MASTER and its addresses while handing over.
+        #expect(group.state == .master)
+        #expect(group.members.allSatisfy { $0.state == .master && $0.isHandingOver && $0.holdsBackupAfterSwitchover })
+        #expect(try group.handle(.switchover, for: "VI_2", now: at(410)).isEmpty)
+
+        // The new master's first advert on one member carries the whole group to BACKUP.
+        let newMaster = VRRPReceivedAdvert(priority: 100, advertInterval: .seconds(1), sender: address(7))
+        let handedOver = try group.handle(.advertReceived(newMaster), for: "VI_1", now: at(460))
+        #expect(group.state == .backup)
+        #expect(group.members.allSatisfy { $0.state == .backup && $0.holdsBackupAfterSwitchover })
+        #expect(handedOver.contains(.notifyGroup(.backup)))
         #expect(throws: VRRPStateMachineError.switchoverRequiresMaster(current: .backup)) {
             try group.handle(.switchover, for: "VI_2", now: at(500))
         }

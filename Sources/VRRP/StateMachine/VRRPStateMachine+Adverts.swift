@@ -68,6 +68,17 @@ extension VRRPStateMachine {
     private mutating func masterReceives(
         _ advert: VRRPReceivedAdvert, now: VRRPInstant, into actions: inout [VRRPAction]
     ) {
+        if isHandingOver {
+            // Any live master's advert completes a switchover: only now do the addresses go.
+            guard advert.priority > 0 else { return }
+            isHandingOver = false
+            actions.append(.log("\(logPrefix) switchover: \(advert.sender) is the new master"))
+            learnAdvertInterval(from: advert, into: &actions)
+            enterBackup(now: now, reason: "switchover requested", downTimer: masterDownInterval, into: &actions)
+            masterAddress = advert.sender
+            masterPriority = advert.priority
+            return
+        }
         if advert.priority == 0 {
             actions.append(.sendAdvert(priority: effectivePriority))
             return

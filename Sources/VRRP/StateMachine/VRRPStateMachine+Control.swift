@@ -44,12 +44,17 @@ extension VRRPStateMachine {
     /// until `ResetPriority`. If no backup answers, its own Master_Down_Interval brings it back.
     public mutating func switchover(now: VRRPInstant) throws(VRRPStateMachineError) -> [VRRPAction] {
         guard state == .master else { throw .switchoverRequiresMaster(current: state) }
+        guard !isHandingOver else { return [] }
         holdsBackupAfterSwitchover = true
+        isHandingOver = true
+        // Priority 0 makes each backup arm its Skew_Time, so the best one takes over first. The
+        // addresses stay here until its advert arrives; adverts stop, and the one timer becomes
+        // the fallback in case no backup answers within Master_Down_Interval.
         var actions: [VRRPAction] = [
-            .log("\(logPrefix) switchover requested - sending 0 priority"),
+            .log("\(logPrefix) switchover requested - sending 0 priority, holding VIPs until a new master advertises"),
             .sendAdvert(priority: 0),
         ]
-        enterBackup(now: now, reason: "switchover requested", downTimer: masterDownInterval, into: &actions)
+        arm(.masterDown, at: now + masterDownInterval, into: &actions)
         return actions
     }
 }

@@ -8,6 +8,7 @@ extension VRRPStateMachine {
         into actions: inout [VRRPAction]
     ) {
         state = new
+        if new != .master { isHandingOver = false }
         lastTransition = now
         lastReason = reason
         actions.append(.stateChanged(from: old, to: new, reason: reason))

@@ -35,6 +35,9 @@ public struct VRRPStateMachine: Sendable {
     public internal(set) var priorityOverride: UInt8?
     /// Set by `Switchover`: stay BACKUP (accept any master) until `ResetPriority`.
     public internal(set) var holdsBackupAfterSwitchover = false
+    /// Set by `Switchover` while still MASTER: priority 0 was sent and the addresses are kept
+    /// until the new master's first advert, so clients never see a gap (make before break).
+    public internal(set) var isHandingOver = false
     public internal(set) var trackedObjects: [VRRPTrackedObject]
     public internal(set) var timer: ArmedTimer?
     /// When a running `preempt_delay` ends; nil when none is running.
@@ -129,6 +132,13 @@ public struct VRRPStateMachine: Sendable {
         case (.backup, .masterDown):
             becomeMaster(now: now, reason: masterDownReason, into: &actions)
         case (.master, .advertisement):
+            actions.append(.sendAdvert(priority: effectivePriority))
+            arm(.advertisement, at: now + configuration.advertInterval, into: &actions)
+        case (.master, .masterDown) where isHandingOver:
+            // Nobody took over: stay MASTER rather than leave the addresses unowned.
+            isHandingOver = false
+            holdsBackupAfterSwitchover = false
+            actions.append(.log("\(logPrefix) switchover: no backup took over, staying MASTER"))
             actions.append(.sendAdvert(priority: effectivePriority))
             arm(.advertisement, at: now + configuration.advertInterval, into: &actions)
         default:
