@@ -13,7 +13,8 @@ extension VRRPDaemonIntegrationTests {
             try ip("-n", network.s, "link", "add", "br1", "type", "bridge", "stp_state", "0", "mcast_snooping", "0")
             try ip("-n", network.s, "link", "set", "br1", "up")
             for (namespace, port, interface, host) in [(network.a, "qa", "wa", 1), (network.b, "qb", "wb", 2)] {
-                try ip("-n", network.s, "link", "add", port, "type", "veth", "peer", "name", interface, "netns", namespace)
+                try ip(
+                    "-n", network.s, "link", "add", port, "type", "veth", "peer", "name", interface, "netns", namespace)
                 try ip("-n", network.s, "link", "set", port, "master", "br1")
                 try ip("-n", network.s, "link", "set", port, "up")
                 try ip("-n", namespace, "address", "add", "\(Self.secondSubnet).\(host)/24", "dev", interface)
