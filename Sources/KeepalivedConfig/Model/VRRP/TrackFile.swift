@@ -41,14 +41,9 @@ public struct TrackFile: Hashable, Sendable, Codable, ConfigRenderable {
             switch s.name {
             case "file": file = s.argument(0, &d, expected: "a file path")?.text
             case "weight":
-                s.integer(in: Self.weights, &d).map { weight = $0 }
-                for word in s.arguments.dropFirst() {
-                    switch word.text {
-                    case "reverse": reverse = true
-                    case "noreverse", "no_reverse": reverse = false
-                    default: d.warning("unknown word '\(word.text)' after weight, ignored", at: word.location)
-                    }
-                }
+                let setting = s.weightAndReverse(in: Self.weights, &d)
+                setting.weight.map { weight = $0 }
+                setting.reverse.map { reverse = $0 }
             case "init_file":
                 var initFile = InitFile()
                 for word in s.arguments {

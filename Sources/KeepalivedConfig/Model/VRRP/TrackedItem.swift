@@ -27,6 +27,10 @@ public struct TrackedItem: Hashable, Sendable, Codable {
         origin = Origin(statement.location)
         var words = statement.arguments[...]
         while let word = words.popFirst() {
+            if let setting = word.reverseSetting {
+                reverse = setting
+                continue
+            }
             switch word.text {
             case "weight":
                 guard let value = words.popFirst() else {
@@ -36,8 +40,6 @@ public struct TrackedItem: Hashable, Sendable, Codable {
                 guard let weight = value.integer(in: Self.weightRange(for: block), for: "weight", &diagnostics)
                 else { return nil }
                 self.weight = weight
-            case "reverse": reverse = true
-            case "noreverse", "no_reverse": reverse = false
             default:
                 diagnostics.warning("unknown word '\(word.text)' for \(name) in \(block), ignored", at: word.location)
             }
@@ -58,5 +60,35 @@ public struct TrackedItem: Hashable, Sendable, Codable {
     static func renderList(_ keyword: String, _ items: [TrackedItem], into writer: inout ConfigWriter) {
         guard !items.isEmpty else { return }
         writer.block(keyword) { w in items.forEach { $0.render(into: &w) } }
+    }
+}
+
+extension Word {
+    /// keepalived's `reverse` / `noreverse` (`no_reverse`) after a weight; nil for any other word.
+    var reverseSetting: Bool? {
+        switch text {
+        case "reverse": true
+        case "noreverse", "no_reverse": false
+        default: nil
+        }
+    }
+}
+
+extension Statement {
+    /// The `weight N [reverse|noreverse]` line of vrrp_script and track_file: the weight when it
+    /// is valid, and the reverse setting when one is written; other words warn.
+    func weightAndReverse(in range: ClosedRange<Int>, _ diagnostics: inout Diagnostics) -> (
+        weight: Int?, reverse: Bool?
+    ) {
+        let weight = integer(in: range, &diagnostics)
+        var reverse: Bool?
+        for word in arguments.dropFirst() {
+            if let setting = word.reverseSetting {
+                reverse = setting
+            } else {
+                diagnostics.warning("unknown word '\(word.text)' after weight, ignored", at: word.location)
+            }
+        }
+        return (weight, reverse)
     }
 }

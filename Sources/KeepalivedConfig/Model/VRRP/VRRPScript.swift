@@ -52,14 +52,9 @@ public struct VRRPScript: Hashable, Sendable, Codable, ConfigRenderable {
             case "rise": s.integer(in: 1...Int(Int32.max), &d).map { rise = $0 }
             case "fall": s.integer(in: 1...Int(Int32.max), &d).map { fall = $0 }
             case "weight":
-                s.integer(in: Self.weights, &d).map { weight = $0 }
-                for word in s.arguments.dropFirst() {
-                    switch word.text {
-                    case "reverse": reverse = true
-                    case "noreverse", "no_reverse": reverse = false
-                    default: d.warning("unknown word '\(word.text)' after weight, ignored", at: word.location)
-                    }
-                }
+                let setting = s.weightAndReverse(in: Self.weights, &d)
+                setting.weight.map { weight = $0 }
+                setting.reverse.map { reverse = $0 }
             case "user":
                 runAs = s.argument(0, &d, expected: "a user name").flatMap { _ in
                     ScriptUser(s.arguments[...], for: "user", &d)
