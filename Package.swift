@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, one per pkg-config file.
@@ -55,6 +58,28 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Real-server probes on swift-nio (TCP, HTTP, SSL, SMTP, DNS, UDP, PING) plus MISC and FILE.
+        .target(
+            name: "HealthCheckers",
+            dependencies: [
+                "KeepalivedConfig", "ScriptRunner",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // keepalived's SMTP alerts (notification_email), shared by vrrpd and checkd.
+        .target(
+            name: "SMTPAlert",
+            dependencies: [
+                "KeepalivedConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // The one place external programs run: notify scripts, vrrp_script, MISC_CHECK.
         .target(name: "ScriptRunner", dependencies: ["CProcess"], swiftSettings: strict),
 
@@ -76,6 +101,20 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "CheckDaemon",
+            dependencies: [
+                "HealthCheckers", "ScriptRunner", "SMTPAlert", "DBus", "DaemonKit", "KeepalivedConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "IPVSDaemon",
+            dependencies: [
+                "IPVS", "Netlink", "ScriptRunner", "DBus", "DaemonKit", "KeepalivedConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "KactlCommands",
             dependencies: [
                 "KeepalivedConfig", "DBus", "VRRP", "VRRPSockets",
@@ -85,8 +124,8 @@ let package = Package(
 
         // Thin executables.
         .executableTarget(name: "vrrpd", dependencies: ["DaemonKit", "VRRPDaemon"], swiftSettings: strict),
-        .executableTarget(name: "checkd", dependencies: ["DaemonKit"], swiftSettings: strict),
-        .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "Netlink"], swiftSettings: strict),
+        .executableTarget(name: "checkd", dependencies: ["DaemonKit", "CheckDaemon"], swiftSettings: strict),
+        .executableTarget(name: "ipvsd", dependencies: ["DaemonKit", "IPVSDaemon"], swiftSettings: strict),
         .executableTarget(name: "kactl", dependencies: ["KactlCommands"], swiftSettings: strict),
 
         // Runs inside the IPVS test VM (scripts/ipvs-vm): the IPVS module against a real kernel table.
@@ -110,6 +149,17 @@ let package = Package(
         .testTarget(name: "IPVSTests", dependencies: ["IPVS", "Netlink", "CNetlinkGenl"], swiftSettings: strict),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "ScriptRunnerTests", dependencies: ["ScriptRunner"], swiftSettings: strict),
+        .testTarget(
+            name: "HealthCheckersTests", dependencies: ["HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "CheckDaemonTests", dependencies: ["CheckDaemon", "HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "IPVSDaemonTests", dependencies: ["IPVSDaemon", "IPVS", "KeepalivedConfig"], swiftSettings: strict),
+        .testTarget(
+            name: "SMTPAlertTests", dependencies: ["SMTPAlert", "KeepalivedConfig", "KeepaliveTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands", "KeepaliveTestSupport"], swiftSettings: strict),

@@ -1,0 +1,1 @@
+// checkd's schedulers and D-Bus objects; see the checkd issue.

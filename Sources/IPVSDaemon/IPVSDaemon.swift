@@ -1,0 +1,1 @@
+// ipvsd's reconcile engine and D-Bus objects; see the ipvsd issue.

@@ -1,0 +1,1 @@
+// keepalived's SMTP alerts: one mail per transition, never slowing the transition.
