@@ -131,6 +131,11 @@ let package = Package(
         // Runs inside the IPVS test VM (scripts/ipvs-vm): the IPVS module against a real kernel table.
         .executableTarget(name: "ipvs-vm-test", dependencies: ["IPVS", "Netlink", "CLinux"], swiftSettings: strict),
 
+        // Fuzzing (scripts/fuzz): every decoder fed arbitrary bytes; the executable replays inputs
+        // when built without -sanitize=fuzzer.
+        .target(name: "FuzzTargets", dependencies: ["VRRP", "KeepalivedConfig", "DBus"], swiftSettings: strict),
+        .executableTarget(name: "keepalive-fuzz", dependencies: ["FuzzTargets"], swiftSettings: strict),
+
         // Benchmarks: print numbers, assert nothing.
         .executableTarget(
             name: "dbus-benchmark", dependencies: ["DBus"], path: "Benchmarks/DBusBenchmark", swiftSettings: strict),
@@ -160,6 +165,8 @@ let package = Package(
         .testTarget(
             name: "SMTPAlertTests", dependencies: ["SMTPAlert", "KeepalivedConfig", "KeepaliveTestSupport"],
             swiftSettings: strict),
+        .testTarget(
+            name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "DBus", "VRRP", "KeepalivedConfig"], swiftSettings: strict),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests", dependencies: ["DaemonKit", "KactlCommands", "KeepaliveTestSupport"], swiftSettings: strict),

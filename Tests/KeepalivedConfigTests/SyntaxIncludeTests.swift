@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import KeepalivedConfig
@@ -29,6 +30,22 @@ struct SyntaxIncludeTests {
         #expect(security.location.description == scratch.path + "/conf.d/sub/more.conf:1:3")
         let state = try #require(words.first { $0.text == "MASTER" })
         #expect(state.location.description == scratch.path + "/conf.d/a.vrrp:2:8")
+    }
+
+    /// A FIFO or a device matched by an include would block or never end: refused, not read.
+    @Test func anIncludeThatIsNotARegularFileIsRefusedWithoutBlocking() throws {
+        let scratch = try ScratchDirectory()
+        #expect(mkfifo(scratch.path + "/pipe.conf", 0o600) == 0)
+        let main = try scratch.write("main.conf", "a\ninclude pipe.conf\ninclude /dev/zero\nb\n")
+        let diagnostics: [Diagnostic]
+        do {
+            diagnostics = try SyntaxReader(configID: "n").read(file: main).diagnostics
+        } catch {
+            diagnostics = error.diagnostics
+        }
+        let refusals = diagnostics.filter { $0.message.contains("is not a regular file") }
+        #expect(refusals.count == 2)
+        #expect(refusals.allSatisfy { $0.severity == .error })
     }
 
     @Test func braceExpressionsAndCharacterClasses() throws {

@@ -291,7 +291,7 @@ struct Preprocessor {
                     Diagnostic(.error, at: location, "includes nested more than \(Self.maximumIncludeDepth) deep"))
                 return
             }
-            switch SourceFiles.contents(of: match) {
+            switch SourceFiles.contents(of: match, regularFileOnly: true) {
             case .success(let bytes):
                 let saved = abandonLine
                 read(bytes, name: match, realPath: realPath)

@@ -11,14 +11,19 @@ enum SourceFiles {
         case failed(String)
     }
 
-    /// The whole file, read with plain read(2) calls.
-    static func contents(of path: String) -> Result<[UInt8], ReadError> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The whole file, read with plain read(2) calls. An included file must be a regular file:
+    /// an `include` matching a FIFO or a device would hang or exhaust a daemon on reload.
+    static func contents(of path: String, regularFileOnly: Bool = false) -> Result<[UInt8], ReadError> {
+        // O_NONBLOCK so that opening a FIFO to look at it never waits for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK : 0))
         guard descriptor >= 0 else { return .failure(.failed(errorText())) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { return .failure(.failed(errorText())) }
         guard (status.st_mode & S_IFMT) != S_IFDIR else { return .failure(.failed("it is a directory")) }
+        if regularFileOnly, (status.st_mode & S_IFMT) != S_IFREG {
+            return .failure(.failed("it is not a regular file"))
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(status.st_size) + 1)
         let chunk = 1 << 16
