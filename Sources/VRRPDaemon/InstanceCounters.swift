@@ -10,6 +10,8 @@ public struct InstanceCounters: Sendable, Hashable {
     mutating func sent() { values["adverts_sent", default: 0] += 1 }
     mutating func received() { values["adverts_received", default: 0] += 1 }
     mutating func dropped(_ reason: AdvertDropReason) { values[reason.name, default: 0] += 1 }
+    /// A counter kept elsewhere (the socket's), shown beside these once it is non-zero.
+    mutating func set(_ name: String, _ value: UInt64) { if value > 0 { values[name] = value } }
 
     public subscript(name: String) -> UInt64 { values[name] ?? 0 }
 }

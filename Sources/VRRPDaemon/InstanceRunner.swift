@@ -36,7 +36,17 @@ public actor InstanceRunner {
     private var dropLog = LogLimiter()
     private var diagnostics: AdvertDiagnostics
     private let notifier: NotifyRunner
-    public private(set) var counters = InstanceCounters()
+    /// Datagrams waiting for this instance: enough for a second of a 1,000-packet burst while the
+    /// host is busy, at most about 1.5 MB of 1,500-byte frames.
+    static let receiveQueueLimit = 1024
+    private var packetCounters = InstanceCounters()
+    /// The packet counters, with the datagrams the socket had to throw away because this
+    /// instance fell behind (a flood): dropped, so they are counted like every other drop.
+    public var counters: InstanceCounters {
+        var counters = packetCounters
+        counters.set("receive_queue_overflow", UInt64(socket.droppedDatagrams))
+        return counters
+    }
 
     private var object: PublishedObject?
     private var published: InstanceSnapshot?
@@ -59,7 +69,7 @@ public actor InstanceRunner {
         let socket = try VRRPSocket(
             .init(
                 interface: settings.interface, destination: settings.destination,
-                sourceAddress: settings.sourceAddress))
+                sourceAddress: settings.sourceAddress, receiveQueueLimit: Self.receiveQueueLimit))
         do {
             arp = try GratuitousARPSender(interface: settings.interface)
             let netlink = try RouteNetlink()
@@ -252,7 +262,7 @@ public actor InstanceRunner {
         for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
             report(diagnostic)
         }
-        counters.received()
+        packetCounters.received()
         guard let sender = try? VRRPRouterAddress(bytes: received.source.bytes) else { return }
         let advert = VRRPReceivedAdvert(
             priority: received.advert.priority,
@@ -273,7 +283,7 @@ public actor InstanceRunner {
     }
 
     private func drop(_ reason: AdvertDropReason, from source: InetAddress?) {
-        counters.dropped(reason)
+        packetCounters.dropped(reason)
         guard dropLog.allows(reason.name, now: clock.now) else { return }
         let origin = source.map { " from \($0)" } ?? ""
         logger.warning(
@@ -336,7 +346,7 @@ public actor InstanceRunner {
     private func sendAdvert(priority: UInt8) {
         do {
             try socket.send(settings.advert(priority: priority))
-            counters.sent()
+            packetCounters.sent()
         } catch {
             if dropLog.allows("send", now: clock.now) {
                 logger.error("VRRP_Instance(\(settings.name)) cannot send advert: \(error)")
