@@ -60,7 +60,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         // Re-encoding what we decoded must give the same values back.
         guard
             let again = try? DBusWireMessage.methodCallBytes(
-                path: ObjectPath.root.appending(escaping: "fuzz"), interface: nil, member: "Fuzz", arguments: message.arguments)
+                path: ObjectPath.root.appending(escaping: "fuzz"), interface: nil, member: "Fuzz",
+                arguments: message.arguments)
         else { return }
         let decoded = try? DBusWireMessage(decoding: again)
         precondition(

@@ -53,14 +53,17 @@ extension VRRPDaemonIntegrationTests {
 
             static func inputCount(_ namespace: String) throws -> Int {
                 let json = try run(
-                    "/usr/sbin/ip", ["netns", "exec", namespace, "/usr/sbin/nft", "-j", "list", "table", "inet", "kavd_flood"])
+                    "/usr/sbin/ip",
+                    ["netns", "exec", namespace, "/usr/sbin/nft", "-j", "list", "table", "inet", "kavd_flood"])
                 let root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
                 let items = root?["nftables"] as? [[String: Any]] ?? []
                 for item in items {
                     guard let rule = item["rule"] as? [String: Any], let expressions = rule["expr"] as? [[String: Any]]
                     else { continue }
                     for expression in expressions {
-                        if let counter = expression["counter"] as? [String: Any], let packets = counter["packets"] as? Int {
+                        if let counter = expression["counter"] as? [String: Any],
+                            let packets = counter["packets"] as? Int
+                        {
                             return packets
                         }
                     }
@@ -129,7 +132,8 @@ extension VRRPDaemonIntegrationTests {
                         let counted = sentByReason.keys.reduce(0) {
                             $0 + (now.counters[$1] ?? 0) - (before[index].counters[$1] ?? 0)
                         }
-                        let overflow = (now.counters["receive_queue_overflow"] ?? 0)
+                        let overflow =
+                            (now.counters["receive_queue_overflow"] ?? 0)
                             - (before[index].counters["receive_queue_overflow"] ?? 0)
                         let accounted = counted + overflow + now.kernelDrops - before[index].kernelDrops
                         return counted > 0 && accounted >= now.delivered - before[index].delivered
@@ -168,8 +172,11 @@ extension VRRPDaemonIntegrationTests {
                     let dropLines = router.log.split(separator: "\n").filter { $0.contains("dropped advert") }
                     #expect(dropLines.count == sentByReason.count, "\(name) logged \(dropLines.count) drop lines")
 
-                    let cpuSeconds = Double(after.cpuTicks - before[index].cpuTicks) / Double(sysconf(Int32(_SC_CLK_TCK)))
-                    print("flood: \(name) counted \(counted) of \(sent) packets, lost \(lostOnTheWay) on the way, \(socketDrops) at the socket, \(queueDrops) in the queue, CPU \(cpuSeconds) s over \(elapsed) s")
+                    let cpuSeconds =
+                        Double(after.cpuTicks - before[index].cpuTicks) / Double(sysconf(Int32(_SC_CLK_TCK)))
+                    print(
+                        "flood: \(name) counted \(counted) of \(sent) packets, lost \(lostOnTheWay) on the way, \(socketDrops) at the socket, \(queueDrops) in the queue, CPU \(cpuSeconds) s over \(elapsed) s"
+                    )
                     #expect(cpuSeconds < elapsed * 0.9, "\(name) used \(cpuSeconds) s of CPU in \(elapsed) s")
                 }
             }
