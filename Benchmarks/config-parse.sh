@@ -78,7 +78,14 @@ for name in instances-1000 real-servers-10000 one-service-10000 real-servers-100
     read -r ours_s ours_kb < <(measure "$kactl" config check -f "$file")
     read -r kad_s kad_kb < <(measure keepalived -t -f "$file")
     ratio=$(awk -v a="$ours_s" -v b="$kad_s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-    printf '%-28s %10s %10s %12.1f %12.1f %8s\n' "$name" "$ours_s" "$kad_s" \
-        "$(awk -v k="$ours_kb" 'BEGIN { print k / 1024 }')" "$(awk -v k="$kad_kb" 'BEGIN { print k / 1024 }')" "$ratio"
+    ours_mib=$(awk -v k="$ours_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+    kad_mib=$(awk -v k="$kad_kb" 'BEGIN { printf "%.1f", k / 1024 }')
+    printf '%-28s %10s %10s %12s %12s %8s\n' "$name" "$ours_s" "$kad_s" "$ours_mib" "$kad_mib" "$ratio"
+    # Benchmarks/report.sh collects every benchmark's rows into one table.
+    if [ -n "${BENCH_ROWS:-}" ]; then
+        printf 'config parse, %s: time\t%s s\t%s s\t%s\n' "$name" "$ours_s" "$kad_s" "$ratio" >>"$BENCH_ROWS"
+        printf 'config parse, %s: peak RSS\t%s MiB\t%s MiB\t%s\n' "$name" "$ours_mib" "$kad_mib" \
+            "$(awk -v a="$ours_mib" -v b="$kad_mib" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" >>"$BENCH_ROWS"
+    fi
 done
 echo "(median of $runs runs; ratio = ours / keepalived; $(nproc) cores, $(uname -r))"

@@ -297,4 +297,6 @@ for index in "${!rows[@]}"; do
         ratio=$(python3 -c "a, b = ${median[$row|vrrpd]}, ${median[$row|keepalived]}; print('%.2f' % (a / b) if b else '-')")
     fi
     printf '%-58s | %-18s | %-18s | %s\n' "${labels[$index]}" "$ours" "$theirs" "$ratio"
+    # Benchmarks/report.sh collects every benchmark's rows into one table.
+    [[ -n ${BENCH_ROWS:-} ]] && printf '%s\t%s\t%s\t%s\n' "${labels[$index]}" "$ours" "$theirs" "$ratio" >>"$BENCH_ROWS"
 done
