@@ -35,7 +35,9 @@ let package = Package(
 
         // Pure libraries.
         .target(name: "KeepalivedConfig", swiftSettings: strict),
-        .target(name: "VRRP", swiftSettings: strict),
+        // Crypto for keepalived's `auth_type AH` (HMAC-MD5-96).
+        .target(
+            name: "VRRP", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
 
         // System adapters.
         .target(

@@ -92,7 +92,8 @@ struct CodecEncodeTests {
         let none = VRRPAdvert(version: .v2, virtualRouterID: 1, priority: 1, advertInterval: 1, addresses: [])
         #expect(none.authType == .none && none.authData == Array(repeating: 0, count: 8))
         let ah = VRRPAdvert(
-            version: .v2, virtualRouterID: 1, priority: 1, advertInterval: 1, addresses: [], authentication: .ipsecAH)
+            version: .v2, virtualRouterID: 1, priority: 1, advertInterval: 1, addresses: [],
+            authentication: .ipsecAH(.init("secret")))
         #expect(ah.authType == .ipsecAH && ah.authData.count == 8)
         let v3 = VRRPAdvert(
             version: .v3, virtualRouterID: 1, priority: 1, advertInterval: 1, addresses: [],

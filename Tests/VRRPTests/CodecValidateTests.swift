@@ -90,11 +90,11 @@ struct CodecValidateTests {
         var instance = v2Instance
         instance.authentication = .none
         #expect(dropReason(v2Pass, instance) == .authTypeMismatch(received: .simplePassword, expected: .none))
-        instance.authentication = .ipsecAH
+        instance.authentication = .ipsecAH(.init("ka51pw"))
         #expect(dropReason(v2Pass, instance) == .authTypeMismatch(received: .simplePassword, expected: .ipsecAH))
     }
 
-    @Test("v2 PASS with another password fails; so does AH, which cannot be verified yet")
+    @Test("v2 PASS with another password fails; so does an advert typed AH without the AH header")
     func authFailure() throws {
         var instance = v2Instance
         instance.authentication = .password(.init("ka51pX"))
@@ -104,7 +104,7 @@ struct CodecValidateTests {
 
         var ah = v2Pass
         ah.advert.authType = .ipsecAH
-        instance.authentication = .ipsecAH
+        instance.authentication = .ipsecAH(.init("ka51pw"))
         #expect(dropReason(ah, instance) == .authFailure)
     }
 
@@ -186,6 +186,9 @@ struct CodecValidateTests {
             .authFailure, .advertIntervalMismatch(receivedCentiseconds: 1, expectedCentiseconds: 2),
             .addressCountMismatch(received: 1, expected: 2), .addressListMismatch(missing: vip),
             .ownAdvert(source: me), .addressOwnerConflict(source: peer),
+            .malformedAuthenticationHeader(nextHeader: 6, payloadLength: 4),
+            .securityParameterIndexMismatch(received: 1, source: peer),
+            .replayedSequenceNumber(received: 1, last: 2),
         ]
         #expect(Set(all.map(\.name)).count == all.count)
         #expect(all.allSatisfy { !$0.name.isEmpty && !$0.description.isEmpty })

@@ -14,7 +14,8 @@ public struct AdvertDecodeOptions: Hashable, Sendable {
 }
 
 extension ReceivedVRRPAdvert {
-    /// Decodes what a raw IPv4 socket delivers: the IPv4 header, then the VRRP message.
+    /// Decodes what a raw IPv4 socket delivers: the IPv4 header, then the VRRP message, with
+    /// an IPsec AH header between them for `auth_type AH` (verified later, against the key).
     /// Checks what the packet alone can tell (IP header, TTL, version, type, lengths, checksum).
     /// Ethernet padding after a minimum-size frame is tolerated as keepalived does. Expects
     /// Linux's raw socket, which leaves the header as on the wire (BSDs rewrite the total length).
@@ -33,7 +34,9 @@ extension ReceivedVRRPAdvert {
             throw .invalidIPHeaderLength(headerLength)
         }
         let proto = packet[start + 9]
-        guard proto == VRRPAdvert.ipProtocol else { throw .wrongProtocol(proto) }
+        guard proto == VRRPAdvert.ipProtocol || proto == AuthenticationHeader.ipProtocol else {
+            throw .wrongProtocol(proto)
+        }
 
         let totalLength = Int(readUInt16(packet, at: start + 2))
         if totalLength != received {
@@ -52,11 +55,19 @@ extension ReceivedVRRPAdvert {
             headerChecksum: readUInt16(packet, at: start + 10),
             source: .v4(readUInt32(packet, at: start + 12)),
             destination: .v4(readUInt32(packet, at: start + 16)))
+        var messageStart = start + headerLength
+        var authenticationHeader: ReceivedAuthenticationHeader?
+        if proto == AuthenticationHeader.ipProtocol {
+            authenticationHeader = try ReceivedAuthenticationHeader(
+                ipv4Packet: packet[start..<(start + totalLength)], ipHeaderLength: headerLength)
+            messageStart += AuthenticationHeader.length
+        }
         try self.init(
-            message: packet[(start + headerLength)..<(start + totalLength)],
+            message: packet[messageStart..<(start + totalLength)],
             source: header.source, destination: header.destination, ttl: header.ttl,
             options: options)
         ipv4Header = header
+        self.authenticationHeader = authenticationHeader
     }
 
     /// Decodes a raw IPv4 socket's buffer; see `init(ipv4Packet: ArraySlice<UInt8>, options:)`.

@@ -10,8 +10,10 @@ public enum AdvertDropReason: Error, Hashable, Sendable {
     case notIPv4(version: UInt8)
     /// The IPv4 header length field is below 20 bytes or beyond the packet.
     case invalidIPHeaderLength(Int)
-    /// Not protocol 112 (VRRP); 51 (AH) lands here until AH is implemented.
+    /// Neither protocol 112 (VRRP) nor 51 (an IPsec AH header before a VRRP message).
     case wrongProtocol(UInt8)
+    /// An AH header whose next header is not VRRP or whose length is not HMAC-MD5-96's.
+    case malformedAuthenticationHeader(nextHeader: UInt8, payloadLength: UInt8)
     /// The IPv4 total length disagrees with the bytes received (beyond Ethernet padding).
     case ipTotalLengthMismatch(totalLength: Int, received: Int)
     /// TTL / hop limit is not 255: the advert crossed a router (RFC 5798 §7.1).
@@ -35,8 +37,13 @@ public enum AdvertDropReason: Error, Hashable, Sendable {
     case versionMismatch(received: UInt8, expected: UInt8)
     /// VRRPv2: the advert's auth type is not the configured one.
     case authTypeMismatch(received: VRRPAdvert.AuthType, expected: VRRPAdvert.AuthType)
-    /// VRRPv2: wrong password (or AH, which cannot be verified yet). The secret is not carried.
+    /// VRRPv2: wrong password, or an AH integrity check value that does not match (wrong
+    /// `auth_pass`, or a field changed on the way). The secret is not carried.
     case authFailure
+    /// AH: the SPI is not the sender's address, as keepalived requires.
+    case securityParameterIndexMismatch(received: UInt32, source: InetAddress)
+    /// AH: a sequence number not above the last one seen or sent: a replayed advert.
+    case replayedSequenceNumber(received: UInt32, last: UInt32)
     /// VRRPv2: the advert interval differs from ours (RFC 3768 §7.1 says drop).
     case advertIntervalMismatch(receivedCentiseconds: Int, expectedCentiseconds: Int)
     /// The advert lists another number of addresses than configured.
@@ -57,6 +64,7 @@ extension AdvertDropReason {
         case .notIPv4: "ip_version"
         case .invalidIPHeaderLength: "ip_header_length"
         case .wrongProtocol: "ip_protocol"
+        case .malformedAuthenticationHeader: "ah_header"
         case .ipTotalLengthMismatch: "ip_length"
         case .ttl: "ttl"
         case .wrongVersion: "version"
@@ -68,6 +76,8 @@ extension AdvertDropReason {
         case .versionMismatch: "version_mismatch"
         case .authTypeMismatch: "auth_type_mismatch"
         case .authFailure: "auth_failure"
+        case .securityParameterIndexMismatch: "ah_spi"
+        case .replayedSequenceNumber: "ah_replay"
         case .advertIntervalMismatch: "advert_interval"
         case .addressCountMismatch: "address_count"
         case .addressListMismatch: "address_list"
@@ -88,10 +98,12 @@ extension AdvertDropReason {
         case .invalidAuthType: "invalid_authtype"
         case .checksum: "chk_err"
         case .authTypeMismatch: "authtype_mismatch"
-        case .authFailure: "auth_failure"
+        case .authFailure, .securityParameterIndexMismatch, .replayedSequenceNumber: "auth_failure"
         case .advertIntervalMismatch: "advert_interval_err"
         case .addressCountMismatch, .addressListMismatch: "addr_list_err"
-        case .notIPv4, .wrongProtocol, .unknownVirtualRouter, .ownAdvert, .addressOwnerConflict: nil
+        case .notIPv4, .wrongProtocol, .malformedAuthenticationHeader, .unknownVirtualRouter, .ownAdvert,
+            .addressOwnerConflict:
+            nil
         }
     }
 }
@@ -105,6 +117,8 @@ extension AdvertDropReason: CustomStringConvertible {
         case .notIPv4(let version): "not an IPv4 packet (IP version \(version))"
         case .invalidIPHeaderLength(let length): "invalid IP header length \(length)"
         case .wrongProtocol(let proto): "IP protocol \(proto) is not VRRP (112)"
+        case .malformedAuthenticationHeader(let next, let length):
+            "IPSEC-AH : next header \(next) with payload length \(length) is not VRRP with HMAC-MD5-96"
         case .ipTotalLengthMismatch(let total, let received):
             "ip_tot_len mismatch against received length. \(total) and received \(received)"
         case .ttl(let ttl): "invalid TTL/HL. Received \(ttl) and expect 255"
@@ -120,7 +134,11 @@ extension AdvertDropReason: CustomStringConvertible {
             "wrong VRRP version. Received \(received) and expect \(expected)"
         case .authTypeMismatch(let received, let expected):
             "received a \(received.rawValue) auth, expecting \(expected.rawValue)!"
-        case .authFailure: "received an invalid passwd!"
+        case .authFailure: "received an invalid passwd or IPSEC HMAC-MD5 value!"
+        case .securityParameterIndexMismatch(let received, let source):
+            "IPSEC AH : invalid IPSEC SPI value \(InetAddress.v4(received)), expected \(source)"
+        case .replayedSequenceNumber(let received, let last):
+            "IPSEC-AH : sequence number \(received) already processed. Packet dropped. Local(\(last))"
         case .advertIntervalMismatch(let received, let expected):
             "advertisement interval mismatch mine=\(expected) centi-sec rcv'd=\(received) centi-sec"
         case .addressCountMismatch(let received, let expected):

@@ -10,6 +10,11 @@ public enum AdvertEncodingError: Error, Hashable, Sendable {
     case advertIntervalOutOfRange(UInt16, VRRPAdvert.Version)
     /// VRRPv2 needs exactly 8 authentication bytes, VRRPv3 none.
     case invalidAuthDataLength(Int)
+    /// An AH header goes only before a VRRPv2 advert typed `AH`.
+    case authenticationHeaderNeedsVersion2AH
+    /// An AH packet needs its own nonzero identification: the ICV covers it, so the kernel
+    /// must not fill one in after.
+    case authenticationHeaderNeedsIdentification
 }
 
 extension VRRPAdvert {

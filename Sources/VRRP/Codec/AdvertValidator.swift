@@ -117,9 +117,12 @@ extension ReceivedVRRPAdvert {
             return
         case .password(let password):
             guard password.matches(advert.authData) else { throw .authFailure }
-        case .ipsecAH:
-            // Without the AH header nothing can be verified: refuse rather than trust.
-            throw .authFailure
+        case .ipsecAH(let key):
+            // An advert typed AH that came without the header cannot be verified: refuse it.
+            guard let authenticationHeader else { throw .authFailure }
+            // keepalived leaves the TTL out for unicast instances; a socket of a unicast
+            // instance receives no multicast, so the destination tells which this is.
+            try authenticationHeader.verify(key: key, source: source, unicast: !destination.isMulticast)
         }
     }
 

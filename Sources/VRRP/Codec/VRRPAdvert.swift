@@ -68,8 +68,9 @@ public struct VRRPAdvert: Hashable, Sendable {
     public enum Authentication: Hashable, Sendable {
         case none
         case password(Password)
-        /// The AH header itself is not implemented yet: adverts can be typed AH but not verified.
-        case ipsecAH
+        /// `auth_type AH`: the `auth_pass` keys the AH header's HMAC-MD5-96; the VRRP message
+        /// carries zeros where `PASS` carries the password.
+        case ipsecAH(Password)
 
         public var type: AuthType {
             switch self {
@@ -167,6 +168,8 @@ public struct ReceivedVRRPAdvert: Hashable, Sendable {
     public var ttl: UInt8
     /// The IPv4 header when the advert came with one (raw IPv4 socket); nil for IPv6.
     public var ipv4Header: VRRPAdvert.IPv4Header?
+    /// The IPsec AH header the advert came behind (`auth_type AH`), with what its ICV covers.
+    public var authenticationHeader: ReceivedAuthenticationHeader?
 
     public init(
         advert: VRRPAdvert, source: InetAddress, destination: InetAddress, ttl: UInt8,
