@@ -86,6 +86,7 @@ import Testing
                 "Adding service [10.0.0.9]:8080 to VS [10.0.0.1]:80",
                 "Removing service [10.0.0.2]:80 from VS [10.0.0.1]:80",
                 "Removing service [10.0.0.3]:80 from VS [10.0.0.1]:80",
+                "Removing service [10.0.0.4]:80 from VS [10.0.0.1]:80",
             ])
         #expect(lost.views.first?.sorryServerActive == true)
         kernel = afterLoss

@@ -24,9 +24,16 @@ public actor Reconciler {
     private let scripts: QuorumScripts
     private var lastViews: [VirtualServerView] = []
     private var observer: (@Sendable (SyncOutcome) async -> Void)?
+    private let record: OwnershipRecord
+    private var recorded: Set<String>?
 
-    public init(ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger) {
+    /// `ownershipFile` remembers which services are ipvsd's across its restarts.
+    public init(
+        ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger,
+        ownershipFile: String = "/run/keepalive/ipvsd.services"
+    ) {
         self.state = TableState(configuration: configuration)
+        self.record = OwnershipRecord(path: ownershipFile)
         self.executor = TableExecutor(ipvs: ipvs)
         self.logger = logger
         self.scripts = QuorumScripts(logger: logger)
@@ -42,6 +49,11 @@ public actor Reconciler {
     public func sync(reason: String) async throws(IPVSError) -> SyncOutcome {
         refreshSuspension()
         let kernel = try executor.read()
+        if recorded == nil {
+            let earlier = record.read()
+            state.retire(recorded: earlier, kernel: kernel)
+            recorded = earlier
+        }
         let step = state.step(kernel: kernel)
         for event in step.quorumEvents {
             logger.info("\(event)")
@@ -64,9 +76,20 @@ public actor Reconciler {
             logger.error("\(view.error!)")
         }
         lastViews = step.views
+        remember(Set(step.views.flatMap(\.keys).map(\.description)).union(state.retired.map(\.description)))
         let outcome = SyncOutcome(applied: applied, failures: failures, views: step.views)
         await observer?(outcome)
         return outcome
+    }
+
+    /// Keeps the ownership record in step with what this configuration (and the retired
+    /// services not yet removed) declare.
+    private func remember(_ keys: Set<String>) {
+        guard keys != recorded else { return }
+        if let problem = record.write(keys) {
+            logger.warning("\(problem): a restart will not know which services were ipvsd's")
+        }
+        recorded = keys
     }
 
     /// Syncs and logs a failure to read the kernel instead of throwing.
@@ -148,5 +171,6 @@ public actor Reconciler {
         let operations = kernel.sortedKeys.filter(owned.contains).map(TableOperation.deleteService)
         for operation in operations { logger.info("\(operation)") }
         for failure in executor.apply(operations) { logger.error("\(failure)") }
+        remember([])
     }
 }
