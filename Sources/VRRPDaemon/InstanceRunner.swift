@@ -32,6 +32,8 @@ public actor InstanceRunner {
 
     private var receiveTask: Task<Void, Never>?
     private var garpTask: Task<Void, Never>?
+    /// `garp_lower_prio_repeat` bursts; cancelled with the addresses like `garpTask`.
+    private var lowerPriorityGARPTask: Task<Void, Never>?
     private var timer = TimerState()
     private var dropLog = LogLimiter()
     private var diagnostics: AdvertDiagnostics
@@ -122,6 +124,7 @@ public actor InstanceRunner {
         if group == nil { perform(machine.shutdown(now: now)) }
         timer.cancel()
         garpTask?.cancel()
+        lowerPriorityGARPTask?.cancel()
         receiveTask?.cancel()
         socket.close()
         arp.close()
@@ -301,11 +304,14 @@ public actor InstanceRunner {
                 }
                 holdsAddresses = false
                 garpTask?.cancel()
+                lowerPriorityGARPTask?.cancel()
                 for failure in rules.removeAll() + routes.removeAll() + addresses.removeAll() {
                     logger.error("VRRP_Instance(\(name)) \(failure)")
                 }
             case .sendGratuitousARP:
                 announce()
+            case .sendGratuitousARPBurst(let count, let delay):
+                reannounce(count: count, after: delay.duration)
             case .armTimer(_, let deadline):
                 armTimer(at: deadline)
             case .cancelTimer:
@@ -368,6 +374,25 @@ public actor InstanceRunner {
                     let refresh = max(settings.garpMasterRefreshRepeat, 1)
                     try await arp.announce(addresses, count: refresh, interval: interval, pacer: pacer)
                 }
+            } catch is CancellationError {
+            } catch {
+                logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
+            }
+        }
+    }
+
+    /// A lower priority router is about: refresh the neighbours' ARP caches on a task of its
+    /// own (keepalived's `garp_lower_prio_repeat`), one burst series at a time.
+    private func reannounce(count: Int, after delay: Duration) {
+        let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
+        guard !addresses.isEmpty, count > 0 else { return }
+        logger.info("VRRP_Instance(\(name)) lower priority router seen: \(count) gratuitous ARPs on \(settings.interface)")
+        lowerPriorityGARPTask?.cancel()
+        let (arp, pacer, logger, name, interval) = (self.arp, garpPacer, logger, name, settings.garpInterval)
+        lowerPriorityGARPTask = Task {
+            do {
+                try await arp.reannounce(
+                    addresses, count: count, secondBurstAfter: delay, interval: interval, pacer: pacer)
             } catch is CancellationError {
             } catch {
                 logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
