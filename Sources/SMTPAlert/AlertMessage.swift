@@ -44,7 +44,8 @@ public struct AlertMessage: Sendable, Hashable {
         _ realServer: String, of virtualServer: String, isUp: Bool, body: String, routerID: String
     ) -> AlertMessage {
         AlertMessage(
-            subject: "[\(routerID)] Realserver \(realServer) of virtual server \(virtualServer) - \(isUp ? "UP" : "DOWN")",
+            subject:
+                "[\(routerID)] Realserver \(realServer) of virtual server \(virtualServer) - \(isUp ? "UP" : "DOWN")",
             body: body)
     }
 

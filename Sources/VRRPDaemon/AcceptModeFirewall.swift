@@ -46,17 +46,17 @@ final class AcceptModeFirewall: Sendable {
         jobs.yield(
             Command(
                 text: [
-                "add table \(table)",
-                "add set \(table) vips4 { type ipv4_addr; }",
-                "add set \(table) vips6 { type ipv6_addr; }",
-                "add chain \(table) input { type filter hook input priority -1; policy accept; }",
-                "add rule \(table) input icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
-                "add rule \(table) input ip daddr @vips4 drop",
-                "add rule \(table) input ip6 daddr @vips6 drop",
-                "add chain \(table) output { type filter hook output priority -1; policy accept; }",
-                "add rule \(table) output icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
-                "add rule \(table) output ip saddr @vips4 drop",
-                "add rule \(table) output ip6 saddr @vips6 drop",
+                    "add table \(table)",
+                    "add set \(table) vips4 { type ipv4_addr; }",
+                    "add set \(table) vips6 { type ipv6_addr; }",
+                    "add chain \(table) input { type filter hook input priority -1; policy accept; }",
+                    "add rule \(table) input icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
+                    "add rule \(table) input ip daddr @vips4 drop",
+                    "add rule \(table) input ip6 daddr @vips6 drop",
+                    "add chain \(table) output { type filter hook output priority -1; policy accept; }",
+                    "add rule \(table) output icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept",
+                    "add rule \(table) output ip saddr @vips4 drop",
+                    "add rule \(table) output ip6 saddr @vips6 drop",
                 ].joined(separator: "; ")))
     }
 

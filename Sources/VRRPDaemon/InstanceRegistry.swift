@@ -143,6 +143,7 @@ actor InstanceRegistry {
                 try SyncGroupObject.make(
                     name: group.name, members: coordinator.memberNames, root: root, xml: groupXML))
             await coordinator.attach(object)
+            if group.smtpAlert ?? mailer?.vrrpDefault ?? false { await coordinator.use(mailer: mailer) }
             groups[group.name] = Group(coordinator: coordinator, object: object, definition: group)
             for (runner, _) in runners {
                 await runner.join(coordinator)

@@ -427,7 +427,8 @@ public actor InstanceRunner {
     private func reannounce(count: Int, after delay: Duration) {
         let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
         guard !addresses.isEmpty, count > 0 else { return }
-        logger.info("VRRP_Instance(\(name)) lower priority router seen: \(count) gratuitous ARPs on \(settings.interface)")
+        logger.info(
+            "VRRP_Instance(\(name)) lower priority router seen: \(count) gratuitous ARPs on \(settings.interface)")
         lowerPriorityGARPTask?.cancel()
         let (arp, pacer, logger, name, interval) = (self.arp, garpPacer, logger, name, settings.garpInterval)
         lowerPriorityGARPTask = Task {

@@ -24,7 +24,8 @@ struct StaticNetwork: Sendable {
             netlink: netlink,
             specs: configuration.staticRoutes.map { try VirtualRouteSpec($0, instance: "static_routes") })
         rules = VirtualRuleTable(
-            netlink: netlink, rules: try configuration.staticRules.map { try Netlink.Rule($0, instance: "static_rules") })
+            netlink: netlink,
+            rules: try configuration.staticRules.map { try Netlink.Rule($0, instance: "static_rules") })
     }
 
     /// Adds everything (what is there already is fine); returns the failures.

@@ -19,6 +19,9 @@ actor SyncGroupCoordinator {
     private let origin: ContinuousClock.Instant
     private var object: PublishedObject?
     private var lastTransition: UInt64 = 0
+    /// `smtp_alert` of the group: mail on each group state, once per state.
+    private var mailer: TransitionMailer?
+    private var lastMailed: VRRPInstanceState?
 
     init(
         name: String, members: [(runner: InstanceRunner, machine: VRRPStateMachine)], notify: NotifyScripts,
@@ -37,6 +40,11 @@ actor SyncGroupCoordinator {
     var state: VRRPInstanceState { group.state }
 
     private var now: VRRPInstant { VRRPInstant(sinceOrigin: clock.now - origin) }
+
+    /// Mails the group's transitions from now on (nil: none).
+    func use(mailer: TransitionMailer?) {
+        self.mailer = mailer
+    }
 
     func attach(_ object: PublishedObject) {
         self.object = object
@@ -72,6 +80,9 @@ actor SyncGroupCoordinator {
             case .notifyGroup(let state):
                 notifier.transition(to: state, kind: "GROUP", name: name, priority: 0, scripts: notify)
             case .groupStateChanged(let old, let new):
+                if let mailer {
+                    lastMailed = mailer.group(name, entered: new, lastMailed: lastMailed)
+                }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
                 do {

@@ -9,12 +9,25 @@ import VRRP
 struct TransitionMailer: Sendable {
     let alerter: SMTPAlerter
     let noEmailFaults: Bool
+    /// `smtp_alert_vrrp`, else `smtp_alert`: for a sync group without its own `smtp_alert`.
+    let vrrpDefault: Bool
 
     /// nil when global_defs names no SMTP server or no recipient.
     init?(_ globals: GlobalDefinitions, logger: Logger) {
         guard let settings = SMTPAlertSettings(globals) else { return nil }
         alerter = SMTPAlerter(settings: settings, logger: logger)
         noEmailFaults = globals.noEmailFaults
+        vrrpDefault = globals.smtpAlertVRRP ?? globals.smtpAlert ?? false
+    }
+
+    /// The same for a sync group: `[router] VRRP Group G - Entering MASTER state`.
+    func group(_ name: String, entered state: VRRPInstanceState, lastMailed: VRRPInstanceState?)
+        -> VRRPInstanceState?
+    {
+        guard state != lastMailed, let mailState = Self.mailState(state) else { return lastMailed }
+        if state == .fault && noEmailFaults { return lastMailed }
+        alerter.post(.vrrpGroup(name, entering: mailState, routerID: alerter.settings.routerID))
+        return state
     }
 
     /// Mails that `instance` entered `state`, unless it is the state last mailed about (the

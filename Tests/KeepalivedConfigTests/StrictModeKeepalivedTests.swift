@@ -42,7 +42,9 @@ struct StrictModeKeepalivedTests {
             let loaded = try ConfigLoader().load(text: text, file: "strict.conf")
             return ([], loaded.warnings)
         } catch {
-            return (error.diagnostics.filter { $0.severity == .error }, error.diagnostics.filter { $0.severity == .warning })
+            return (
+                error.diagnostics.filter { $0.severity == .error }, error.diagnostics.filter { $0.severity == .warning }
+            )
         }
     }
 
@@ -84,12 +86,16 @@ struct StrictModeKeepalivedTests {
     @Test func unicastPeersAreRefused() throws {
         let text = Self.strict("    priority 100\n    unicast_peer {\n        192.0.2.2\n    }")
         let (errors, _) = ours(text)
-        #expect(errors.map(\.description) == ["strict.conf:8:5: error: (VI_1) Unicast peers are not supported in strict mode"])
+        #expect(
+            errors.map(\.description) == [
+                "strict.conf:8:5: error: (VI_1) Unicast peers are not supported in strict mode"
+            ])
     }
 
     @Test func resetsLeaveWhatKeepalivedRuns() throws {
         let text = Self.strict(
-            "    priority 100\n    garp_lower_prio_repeat 3\n    garp_lower_prio_delay 7\n    accept\n    vmac_xmit_base")
+            "    priority 100\n    garp_lower_prio_repeat 3\n    garp_lower_prio_delay 7\n    accept\n    vmac_xmit_base"
+        )
         let instance = try #require(try ConfigLoader().load(text: text).configuration.instances.first)
         #expect(instance.garpLowerPriorityRepeat == nil)
         #expect(instance.garpLowerPriorityDelay == nil)

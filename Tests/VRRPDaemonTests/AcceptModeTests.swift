@@ -7,7 +7,8 @@ extension VRRPDaemonIntegrationTests {
     /// `accept`, or as owner (priority 255), it answers. Stopping vrrpd removes the table.
     @Suite(
         .enabled(if: getuid() == 0, "needs root: creates network namespaces"),
-        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft"), "needs nft (apt-get install nftables)"))
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/sbin/nft"), "needs nft (apt-get install nftables)"))
     struct AcceptModeTests {
         static func ping(_ network: RouterNetwork, _ address: String) -> Bool {
             (try? run("/usr/sbin/ip", ["netns", "exec", network.c, "/usr/bin/ping", "-c", "1", "-W", "1", address]))
@@ -17,7 +18,8 @@ extension VRRPDaemonIntegrationTests {
         static func keepaliveTable(_ namespace: String) throws -> String? {
             let tables = try run("/usr/sbin/ip", ["netns", "exec", namespace, "/usr/sbin/nft", "list", "tables"])
             guard tables.contains("table inet keepalive") else { return nil }
-            return try run("/usr/sbin/ip", ["netns", "exec", namespace, "/usr/sbin/nft", "list", "table", "inet", "keepalive"])
+            return try run(
+                "/usr/sbin/ip", ["netns", "exec", namespace, "/usr/sbin/nft", "list", "table", "inet", "keepalive"])
         }
 
         @Test(

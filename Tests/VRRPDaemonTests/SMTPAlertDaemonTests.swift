@@ -35,7 +35,8 @@ extension VRRPDaemonIntegrationTests {
                     defer { sink.signal(SIGKILL) }
                     try await waitUntil("the sink listens") { sink.log.contains("PORT ") }
                     let port = try #require(
-                        sink.log.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+                        sink.log.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
+                    )
                     let instance = TestInstance.on(network, network.a, priority: 100)
                     try await VRRPDProcess.with(
                         namespace: network.a, configuration: Self.globals(port: port) + instance.configuration, bus: bus
@@ -48,12 +49,47 @@ extension VRRPDaemonIntegrationTests {
                             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
                         }
                         let data = mails.compactMap { $0["data"] as? String }
-                        #expect(data.first?.contains("Subject: [lb-test] VRRP Instance VI_1 - Entering BACKUP state\r\n") == true)
-                        #expect(data.last?.contains("Subject: [lb-test] VRRP Instance VI_1 - Entering MASTER state\r\n") == true)
+                        #expect(
+                            data.first?.contains("Subject: [lb-test] VRRP Instance VI_1 - Entering BACKUP state\r\n")
+                                == true)
+                        #expect(
+                            data.last?.contains("Subject: [lb-test] VRRP Instance VI_1 - Entering MASTER state\r\n")
+                                == true)
                         #expect(data.last?.contains("\r\n\r\n=> VRRP Instance is now owning VRRP VIPs <=\r\n") == true)
                         #expect(mails.first?["from"] as? String == "vrrpd@lb-test")
                         #expect(mails.first?["to"] as? [String] == ["ops@example.com"])
                         #expect(daemon.log.contains("SMTP alert successfully sent."))
+                    }
+                }
+            }
+        }
+
+        @Test func aSyncGroupMailsItsOwnTransitions() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let directory = try makeTemporaryDirectory("kavd-smtp")
+                    defer { try? FileManager.default.removeItem(atPath: directory) }
+                    let sink = try ChildProcess(
+                        "/usr/sbin/ip",
+                        ["netns", "exec", network.a, "/usr/bin/python3", Fixtures.directory + "/smtp-sink.py"],
+                        logPath: directory + "/sink")
+                    defer { sink.signal(SIGKILL) }
+                    try await waitUntil("the sink listens") { sink.log.contains("PORT ") }
+                    let port = try #require(
+                        sink.log.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) }
+                    )
+                    let group = "vrrp_sync_group G1 {\n    group {\n        VI_1\n    }\n}\n"
+                    let instance = TestInstance.on(network, network.a, priority: 100)
+                    try await VRRPDProcess.with(
+                        namespace: network.a, configuration: Self.globals(port: port) + group + instance.configuration,
+                        bus: bus
+                    ) { daemon in
+                        try await daemon.waitForState("MASTER")
+                        let subject = "Subject: [lb-test] VRRP Group G1 - Entering MASTER state\r\n"
+                        try await waitUntil("the group's MASTER mail arrives") {
+                            sink.log.contains(subject.replacingOccurrences(of: "\r\n", with: "\\r\\n"))
+                        }
+                        #expect(sink.log.contains("=> All VRRP group instances are now in MASTER state <="))
                     }
                 }
             }

@@ -23,16 +23,23 @@ extension VRRPDaemonIntegrationTests {
         }
 
         static func present(_ network: RouterNetwork) throws -> (address: Bool, route: Bool, rule: Bool) {
-            let address = try network.addresses(in: network.b, interface: network.interfaceB).contains(network.address(50))
+            let address = try network.addresses(in: network.b, interface: network.interfaceB).contains(
+                network.address(50))
             let route = try run("/usr/sbin/ip", ["-n", network.b, "route", "show", "198.51.100.0/24"])
             let rules = try run("/usr/sbin/ip", ["-n", network.b, "rule", "show"])
-            return (address, route.contains("via \(network.address(3))"), rules.contains("from \(network.address(50)) lookup 100"))
+            return (
+                address, route.contains("via \(network.address(3))"),
+                rules.contains("from \(network.address(50)) lookup 100")
+            )
         }
 
         static func promoteSecondaries(_ network: RouterNetwork) throws -> String {
             try run(
                 "/usr/sbin/ip",
-                ["netns", "exec", network.b, "/usr/bin/cat", "/proc/sys/net/ipv4/conf/\(network.interfaceB)/promote_secondaries"]
+                [
+                    "netns", "exec", network.b, "/usr/bin/cat",
+                    "/proc/sys/net/ipv4/conf/\(network.interfaceB)/promote_secondaries",
+                ]
             ).trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
@@ -44,11 +51,13 @@ extension VRRPDaemonIntegrationTests {
                         var low = TestInstance.on(network, network.b, priority: 100)
                         low.extra = ["promote_secondaries"]
                         #expect(try Self.promoteSecondaries(network) == "0")
-                        try await VRRPDProcess.with(namespace: network.a, configuration: high.configuration, bus: busA) {
+                        try await VRRPDProcess.with(namespace: network.a, configuration: high.configuration, bus: busA)
+                        {
                             a in
                             try await a.waitForState("MASTER")
                             let b = try VRRPDProcess(
-                                namespace: network.b, configuration: Self.statics(network) + low.configuration, bus: busB)
+                                namespace: network.b, configuration: Self.statics(network) + low.configuration,
+                                bus: busB)
                             do {
                                 try await b.waitForState("BACKUP")
                                 try await waitUntil("statics are added while BACKUP") {

@@ -33,7 +33,8 @@ struct StateMachineAdvertPolicyTests {
         let actions = machine.receiveAdvert(advert(50, from: 9), now: at(1000))
         #expect(actions.advertPriorities.isEmpty)
         #expect(machine.state == .master)
-        #expect(actions.logLines == ["VRRP_Instance(VI_1) Received advert from 10.0.0.9 with lower priority 50, ours 100"])
+        #expect(
+            actions.logLines == ["VRRP_Instance(VI_1) Received advert from 10.0.0.9 with lower priority 50, ours 100"])
         // The advert timer is untouched: the next advert still goes at its time.
         #expect(machine.timer?.kind == .advertisement)
     }
@@ -58,7 +59,9 @@ struct StateMachineAdvertPolicyTests {
         #expect(machine.state == .backup)
         #expect(actions.advertPriorities == [100])
         let sent = try #require(actions.firstIndex(of: .sendAdvert(priority: 100)))
-        let left = try #require(actions.firstIndex(of: .stateChanged(from: .master, to: .backup, reason: "higher priority 200 advert from 10.0.0.9")))
+        let left = try #require(
+            actions.firstIndex(
+                of: .stateChanged(from: .master, to: .backup, reason: "higher priority 200 advert from 10.0.0.9")))
         #expect(sent < left)
 
         var plain = try master(policy: .keepalivedDefault)
