@@ -35,6 +35,10 @@ struct StrictModeKeepalivedTests {
         ("requires no repeat garps", "requires no repeat garps"),
         ("requires higher_prio_send_advert to be clear", "requires higher_prio_send_advert to be clear"),
         ("requires no lower priority advert", "requires lower_prio_no_advert"),
+        ("requires no repeat garp delay", "requires no repeat garp delay"),
+        ("does not comply with RFC3768", "does not comply with RFC3768"),
+        ("down_timer_adverts is incompatible with strict mode", "down_timer_adverts is incompatible with strict mode"),
+        ("vmac_xmit_base is only valid with a vmac", "vmac_xmit_base is only valid with a vmac"),
     ]
 
     func ours(_ text: String) -> (errors: [Diagnostic], warnings: [Diagnostic]) {
@@ -60,6 +64,11 @@ struct StrictModeKeepalivedTests {
             ("priority 100\n    garp_lower_prio_repeat 3", true),
             ("priority 100\n    higher_prio_send_advert", true),
             ("priority 100\n    lower_prio_no_advert false", true),
+            ("priority 100\n    garp_lower_prio_delay 4", true),
+            ("priority 100\n    accept", true),
+            ("priority 255\n    accept", true),
+            ("priority 100\n    down_timer_adverts 5", true),
+            ("priority 100\n    vmac_xmit_base", true),
         ])
     func sameFindings(body: String, vips: Bool) throws {
         let text = Self.strict("    " + body, vips: vips)
@@ -100,7 +109,7 @@ struct StrictModeKeepalivedTests {
         #expect(instance.garpLowerPriorityRepeat == nil)
         #expect(instance.garpLowerPriorityDelay == nil)
         #expect(instance.accept == nil)
-        #expect(!instance.vmacTransmitBase)
+        #expect(!instance.vmacTransmitBase, "only valid with a vmac")
         // v2 accept stays for the address owner, as keepalived keeps it.
         let owner = Self.strict("    priority 255\n    accept")
         #expect(try ConfigLoader().load(text: owner).configuration.instances.first?.accept == true)

@@ -21,7 +21,7 @@ extension VRRPInstance {
                 "(\(name)) Unicast peers are not supported in strict mode",
                 at: origin["unicast_peer"] ?? location)
         }
-        if vmacTransmitBase {
+        if vmacTransmitBase && useVMAC != nil {
             diagnostics.warning(
                 "(\(name)) vmac_xmit_base is not supported in strict mode, reset",
                 at: origin["vmac_xmit_base"] ?? location)
