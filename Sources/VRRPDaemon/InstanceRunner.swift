@@ -40,6 +40,7 @@ public actor InstanceRunner {
     private var mailer: TransitionMailer?
     /// The state last mailed about: keepalived mails each state once.
     private var lastMailed: VRRPInstanceState?
+    private var lastDelivery: Task<Void, Never>?
     /// `promote_secondaries` while running; put back at shutdown.
     private var promotedSecondaries: PromoteSecondaries?
     private var timer = TimerState()
@@ -148,6 +149,7 @@ public actor InstanceRunner {
         arp.close()
         promotedSecondaries?.restore()
         await notifier.finish()
+        await lastDelivery?.finish(within: .seconds(2))
     }
 
     // MARK: Reload
@@ -348,8 +350,11 @@ public actor InstanceRunner {
                     to: state, kind: "INSTANCE", name: name, priority: machine.effectivePriority,
                     scripts: settings.notify)
             case .stateChanged(let old, let new, let reason):
-                if settings.policy.smtpAlert, let mailer {
-                    lastMailed = mailer.instance(name, entered: new, lastMailed: lastMailed)
+                if settings.policy.smtpAlert, let mailer,
+                    let delivery = mailer.instance(name, entered: new, lastMailed: lastMailed)
+                {
+                    lastMailed = new
+                    lastDelivery = delivery
                 }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()

@@ -22,6 +22,7 @@ actor SyncGroupCoordinator {
     /// `smtp_alert` of the group: mail on each group state, once per state.
     private var mailer: TransitionMailer?
     private var lastMailed: VRRPInstanceState?
+    private var lastDelivery: Task<Void, Never>?
 
     init(
         name: String, members: [(runner: InstanceRunner, machine: VRRPStateMachine)], notify: NotifyScripts,
@@ -66,6 +67,7 @@ actor SyncGroupCoordinator {
     func shutdown() async {
         await dispatch(group.shutdown(now: now))
         await notifier.finish()
+        await lastDelivery?.finish(within: .seconds(2))
     }
 
     /// Gives each member its actions in order, with its machine; group actions are done here.
@@ -80,8 +82,9 @@ actor SyncGroupCoordinator {
             case .notifyGroup(let state):
                 notifier.transition(to: state, kind: "GROUP", name: name, priority: 0, scripts: notify)
             case .groupStateChanged(let old, let new):
-                if let mailer {
-                    lastMailed = mailer.group(name, entered: new, lastMailed: lastMailed)
+                if let mailer, let delivery = mailer.group(name, entered: new, lastMailed: lastMailed) {
+                    lastMailed = new
+                    lastDelivery = delivery
                 }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()

@@ -22,23 +22,25 @@ struct TransitionMailer: Sendable {
 
     /// The same for a sync group: `[router] VRRP Group G - Entering MASTER state`.
     func group(_ name: String, entered state: VRRPInstanceState, lastMailed: VRRPInstanceState?)
-        -> VRRPInstanceState?
+        -> Task<Void, Never>?
     {
-        guard state != lastMailed, let mailState = Self.mailState(state) else { return lastMailed }
-        if state == .fault && noEmailFaults { return lastMailed }
-        alerter.post(.vrrpGroup(name, entering: mailState, routerID: alerter.settings.routerID))
-        return state
+        guard let mailState = due(state, lastMailed: lastMailed) else { return nil }
+        return alerter.post(.vrrpGroup(name, entering: mailState, routerID: alerter.settings.routerID))
+    }
+
+    private func due(_ state: VRRPInstanceState, lastMailed: VRRPInstanceState?) -> AlertMessage.VRRPState? {
+        guard state != lastMailed, !(state == .fault && noEmailFaults) else { return nil }
+        return Self.mailState(state)
     }
 
     /// Mails that `instance` entered `state`, unless it is the state last mailed about (the
-    /// caller keeps that, as keepalived keeps `last_email_state`). Returns the state mailed.
+    /// caller keeps that, as keepalived keeps `last_email_state`). Returns the delivery, or nil
+    /// when no mail is due.
     func instance(_ name: String, entered state: VRRPInstanceState, lastMailed: VRRPInstanceState?)
-        -> VRRPInstanceState?
+        -> Task<Void, Never>?
     {
-        guard state != lastMailed, let mailState = Self.mailState(state) else { return lastMailed }
-        if state == .fault && noEmailFaults { return lastMailed }
-        alerter.post(.vrrpInstance(name, entering: mailState, routerID: alerter.settings.routerID))
-        return state
+        guard let mailState = due(state, lastMailed: lastMailed) else { return nil }
+        return alerter.post(.vrrpInstance(name, entering: mailState, routerID: alerter.settings.routerID))
     }
 
     static func mailState(_ state: VRRPInstanceState) -> AlertMessage.VRRPState? {
@@ -49,5 +51,22 @@ struct TransitionMailer: Sendable {
         case .stop: .stop
         case .initialize: nil
         }
+    }
+}
+
+extension Task where Success == Void, Failure == Never {
+    /// Waits for this task, at most `limit`: a stopping daemon gives its last mail (the STOP
+    /// one) a moment to leave, never a hang on a dead server.
+    func finish(within limit: Duration) async {
+        let (done, signal) = AsyncStream.makeStream(of: Void.self)
+        Task {
+            await self.value
+            signal.finish()
+        }
+        Task {
+            try? await Task<Never, Never>.sleep(for: limit)
+            signal.finish()
+        }
+        for await _ in done {}
     }
 }

@@ -59,6 +59,10 @@ extension VRRPDaemonIntegrationTests {
                         #expect(mails.first?["from"] as? String == "vrrpd@lb-test")
                         #expect(mails.first?["to"] as? [String] == ["ops@example.com"])
                         #expect(daemon.log.contains("SMTP alert successfully sent."))
+                        // A clean stop mails STOP before the daemon exits.
+                        await daemon.stop()
+                        #expect(sink.log.contains("Subject: [lb-test] VRRP Instance VI_1 - Stopping\\r\\n"))
+                        #expect(sink.log.contains("=> VRRP Instance stopping <="))
                     }
                 }
             }
