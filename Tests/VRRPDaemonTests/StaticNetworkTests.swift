@@ -85,5 +85,38 @@ extension VRRPDaemonIntegrationTests {
                 }
             }
         }
+        /// A reload (SIGHUP) removes the static lines gone from the file and adds the new ones,
+        /// and touches nothing else.
+        @Test func reloadSwapsOnlyWhatChanged() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let instance = TestInstance.on(network, network.b, priority: 100)
+                    func statics(_ hosts: [Int]) -> String {
+                        "static_ipaddress {\n"
+                            + hosts.map { "    \(network.address($0))/24 dev \(network.interfaceB)\n" }.joined() + "}\n"
+                    }
+                    func held() throws -> Set<String> {
+                        Set(try network.addresses(in: network.b, interface: network.interfaceB))
+                    }
+                    try await VRRPDProcess.with(
+                        namespace: network.b, configuration: statics([50, 51]) + instance.configuration, bus: bus
+                    ) { daemon in
+                        try await daemon.waitForState("MASTER")
+                        try await waitUntil("both statics are there") {
+                            try held().isSuperset(of: [network.address(50), network.address(51)])
+                        }
+                        try daemon.reload(configuration: statics([51, 52]) + instance.configuration)
+                        try await waitUntil("50 goes and 52 comes") {
+                            let now = try held()
+                            return !now.contains(network.address(50)) && now.contains(network.address(52))
+                        }
+                        let now = try held()
+                        #expect(now.contains(network.address(51)))
+                        #expect(now.contains(network.virtualAddress), "the MASTER keeps its VIP")
+                        #expect(try daemon.state() == "MASTER")
+                    }
+                }
+            }
+        }
     }
 }
