@@ -19,6 +19,10 @@ actor SyncGroupCoordinator {
     private let origin: ContinuousClock.Instant
     private var object: PublishedObject?
     private var lastTransition: UInt64 = 0
+    /// `smtp_alert` of the group: mail on each group state, once per state.
+    private var mailer: TransitionMailer?
+    private var lastMailed: VRRPInstanceState?
+    private var lastDelivery: Task<Void, Never>?
 
     init(
         name: String, members: [(runner: InstanceRunner, machine: VRRPStateMachine)], notify: NotifyScripts,
@@ -37,6 +41,11 @@ actor SyncGroupCoordinator {
     var state: VRRPInstanceState { group.state }
 
     private var now: VRRPInstant { VRRPInstant(sinceOrigin: clock.now - origin) }
+
+    /// Mails the group's transitions from now on (nil: none).
+    func use(mailer: TransitionMailer?) {
+        self.mailer = mailer
+    }
 
     func attach(_ object: PublishedObject) {
         self.object = object
@@ -58,6 +67,7 @@ actor SyncGroupCoordinator {
     func shutdown() async {
         await dispatch(group.shutdown(now: now))
         await notifier.finish()
+        await lastDelivery?.finish(within: .seconds(2))
     }
 
     /// Gives each member its actions in order, with its machine; group actions are done here.
@@ -72,6 +82,10 @@ actor SyncGroupCoordinator {
             case .notifyGroup(let state):
                 notifier.transition(to: state, kind: "GROUP", name: name, priority: 0, scripts: notify)
             case .groupStateChanged(let old, let new):
+                if let mailer, let delivery = mailer.group(name, entered: new, lastMailed: lastMailed) {
+                    lastMailed = new
+                    lastDelivery = delivery
+                }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
                 do {
