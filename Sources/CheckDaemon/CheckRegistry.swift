@@ -101,7 +101,8 @@ actor CheckRegistry {
         for (key, entry) in servers {
             if wanted[key] == entry.monitor.spec { continue }
             logger.info(
-                "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks")
+                "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks"
+            )
             await entry.monitor.shutdown(omega: false)
             await context.bus.withdraw(entry.object)
             servers[key] = nil

@@ -53,7 +53,9 @@ actor RealServerMonitor {
         guard suspend != suspended else { return }
         suspended = suspend
         if suspend {
-            logger.info("Suspending checkers of \(spec.realServer) in VS \(spec.virtualServer): this node does not hold its VIP")
+            logger.info(
+                "Suspending checkers of \(spec.realServer) in VS \(spec.virtualServer): this node does not hold its VIP"
+            )
             stopLoops()
         } else {
             logger.info("Resuming checkers of \(spec.realServer) in VS \(spec.virtualServer)")

@@ -67,7 +67,8 @@ actor ScriptMonitor {
             let result = await ScriptProcess.run(invocation)
             if Task.isCancelled || result.outcome == .cancelled { return }
             finished(result)
-            let next = PeriodicSchedule.nextTick(after: origin.duration(to: clock.now), start: .zero, interval: interval)
+            let next = PeriodicSchedule.nextTick(
+                after: origin.duration(to: clock.now), start: .zero, interval: interval)
             do { try await Task.sleep(until: origin + next, clock: clock) } catch { return }
         }
     }

@@ -26,7 +26,9 @@ import Testing
 
     @Test func failuresAreRetriedAfterDelayBeforeRetryThenTheCheckerGoesDown() {
         var schedule = CheckerSchedule(timing: Self.timing, now: .zero, warmupFraction: 0)
-        #expect(schedule.record(.failure(.connectionRefused), at: .zero) == .retrying(.connectionRefused, attempt: 1, of: 2))
+        #expect(
+            schedule.record(.failure(.connectionRefused), at: .zero) == .retrying(.connectionRefused, attempt: 1, of: 2)
+        )
         #expect(schedule.nextAttempt == .seconds(2))
         #expect(schedule.isUp)
         #expect(schedule.record(.failure(.timeout), at: .seconds(2)) == .retrying(.timeout, attempt: 2, of: 2))
@@ -44,7 +46,9 @@ import Testing
         #expect(schedule.retriesUsed == 0)
         #expect(schedule.lastFailure == nil)
         #expect(schedule.nextAttempt == .seconds(12))
-        #expect(schedule.record(.failure(.connectionRefused), at: .seconds(12)) == .retrying(.connectionRefused, attempt: 1, of: 2))
+        #expect(
+            schedule.record(.failure(.connectionRefused), at: .seconds(12))
+                == .retrying(.connectionRefused, attempt: 1, of: 2))
     }
 
     @Test func aDownCheckerStaysDownQuietly() {
@@ -73,7 +77,8 @@ import Testing
         }
         #expect(attempts == [0, 10, 20, 22, 32, 42].map { Duration.seconds($0) })
         #expect(transitions.map(\.0) == [.seconds(20), .seconds(22), .seconds(32)])
-        #expect(transitions.map(\.1) == [.retrying(.connectionRefused, attempt: 1, of: 1), .down(.connectionRefused), .up])
+        #expect(
+            transitions.map(\.1) == [.retrying(.connectionRefused, attempt: 1, of: 1), .down(.connectionRefused), .up])
     }
 
     @Test func aResumedCheckerAttemptsAtOnceAndKeepsItsVerdict() {

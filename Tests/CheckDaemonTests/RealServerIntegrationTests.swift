@@ -91,7 +91,9 @@ struct RealServerIntegrationTests {
                     try await checkd.waitForLog("Adding service \(rs) to VS \(vs)")
                     try await checkd.waitFor("i 7", "Weight") { try await checkd.serverProperty(vs, rs, "Weight") }
                     try "1".write(toFile: files.path("status"), atomically: true, encoding: .utf8)
-                    try await checkd.waitFor("b false", "Healthy") { try await checkd.serverProperty(vs, rs, "Healthy") }
+                    try await checkd.waitFor("b false", "Healthy") {
+                        try await checkd.serverProperty(vs, rs, "Healthy")
+                    }
                 }
             }
         }
