@@ -122,7 +122,7 @@ struct RealServerIntegrationTests {
 
                     let withArgument = try await checkd.call(vs, rs, "Drain", ["s", "now"])
                     #expect(withArgument.status != 0)
-                    #expect(withArgument.stderr.contains("nvalid"), "\(withArgument.stderr)")
+                    #expect(withArgument.stderr.contains("expected arguments (), got (s)"), "\(withArgument.stderr)")
                     let unknown = try await checkd.call(vs, rs, "Explode")
                     #expect(unknown.status != 0)
                     let nowhere = try await checkd.busctl([
