@@ -136,4 +136,33 @@ struct RealServerIntegrationTests {
             }
         }
     }
+
+    @Test func omegaRunsNotifyDownOfHealthyServersAtShutdown() async throws {
+        try await TestFiles.with { files in
+            let notify = try files.script("notify.sh", "echo \"$1\" >> \(files.path("notified"))")
+            let config = """
+                virtual_server 192.0.2.10 80 {
+                    protocol TCP
+                    omega
+                    real_server 127.0.0.8 80 {
+                        notify_down "\(notify) down-8"
+                    }
+                }
+                virtual_server 192.0.2.11 80 {
+                    protocol TCP
+                    real_server 127.0.0.9 80 {
+                        notify_down "\(notify) down-9"
+                    }
+                }
+                """
+            try await withPrivateBus { bus in
+                try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
+                    checkd.process.signal(SIGTERM)
+                    let exit = await checkd.process.wait(seconds: 30)
+                    #expect(exit.status == 0, "\(exit.stderr)")
+                    #expect(files.read("notified") == "down-8\n")
+                }
+            }
+        }
+    }
 }
