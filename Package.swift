@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "VRRPDaemon",
             dependencies: [
-                "VRRP", "VRRPSockets", "Netlink", "DBus", "DaemonKit", "KeepalivedConfig",
+                "VRRP", "VRRPSockets", "Netlink", "DBus", "DaemonKit", "KeepalivedConfig", "SMTPAlert",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -30,6 +30,12 @@ actor InstanceRegistry {
     private var fifos: NotifyFIFOs?
     /// One gratuitous ARP pacer per interface, for `vrrp_garp_interval` across its instances.
     private var garpPacers: [String: GratuitousARPPacer] = [:]
+    /// `static_ipaddress`, `static_routes`, `static_rules` as last applied (InstanceRegistry+Policy).
+    var staticNetwork: StaticNetwork?
+    /// The `no_accept` drop sets, created when the first instance needs them.
+    var firewall: AcceptModeFirewall?
+    /// `smtp_alert` mail from the current global_defs.
+    var mailer: TransitionMailer?
 
     var all: [InstanceRunner] { order.compactMap { entries[$0]?.runner } }
 
@@ -42,6 +48,8 @@ actor InstanceRegistry {
             let paths = [globals.notifyFIFO, globals.vrrpNotifyFIFO].compactMap { $0?.path }
             if !paths.isEmpty { fifos = NotifyFIFOs(paths: paths, logger: logger) }
         }
+        applyStaticNetwork(configuration, logger: logger)
+        mailer = TransitionMailer(configuration.globalDefinitions, logger: logger)
         var wanted: [InstanceSettings] = []
         for instance in configuration.instances {
             do {
@@ -52,6 +60,8 @@ actor InstanceRegistry {
                 logger.error("\(error); instance not started")
             }
         }
+        prepareFirewall(for: wanted, logger: logger)
+        for runner in all { await runner.use(mailer: mailer, firewall: firewall) }
         let byName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var groupOf: [String: SyncGroup] = [:]
         for group in configuration.syncGroups {
@@ -157,7 +167,7 @@ actor InstanceRegistry {
             garpPacers[settings.interface] = pacer
             let runner = try InstanceRunner(
                 settings: settings, siblingVRIDs: siblings, origin: origin, fifos: fifos, garpPacer: pacer,
-                logger: context.logger)
+                firewall: firewall, mailer: mailer, logger: context.logger)
             let object = try await context.bus.publish(
                 try InstanceObject.make(
                     runner: runner, settings: settings, root: root, xml: xml, action: role.manageAction,
@@ -209,6 +219,8 @@ actor InstanceRegistry {
     func shutdownAll() async {
         for group in groups.values { await group.coordinator.shutdown() }
         for runner in all { await runner.shutdown() }
+        await firewall?.finish()
+        firewall = nil
     }
 
     /// `a{sa{st}}`: instance name → counter name → value.

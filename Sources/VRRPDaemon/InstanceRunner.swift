@@ -32,6 +32,16 @@ public actor InstanceRunner {
 
     private var receiveTask: Task<Void, Never>?
     private var garpTask: Task<Void, Never>?
+    /// `garp_lower_prio_repeat` bursts; cancelled with the addresses like `garpTask`.
+    private var lowerPriorityGARPTask: Task<Void, Never>?
+    /// `no_accept`: the daemon's nftables drop sets, when any instance needs them.
+    private var firewall: AcceptModeFirewall?
+    /// `smtp_alert` mail, when global_defs names a server and recipients.
+    private var mailer: TransitionMailer?
+    /// The state last mailed about: keepalived mails each state once.
+    private var lastMailed: VRRPInstanceState?
+    /// `promote_secondaries` while running; put back at shutdown.
+    private var promotedSecondaries: PromoteSecondaries?
     private var timer = TimerState()
     private var dropLog = LogLimiter()
     private var diagnostics: AdvertDiagnostics
@@ -49,9 +59,12 @@ public actor InstanceRunner {
     /// Nothing is sent and no address changes until `start()`.
     init(
         settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
-        fifos: NotifyFIFOs? = nil, garpPacer: GratuitousARPPacer = GratuitousARPPacer(), logger: Logger
+        fifos: NotifyFIFOs? = nil, garpPacer: GratuitousARPPacer = GratuitousARPPacer(),
+        firewall: AcceptModeFirewall? = nil, mailer: TransitionMailer? = nil, logger: Logger
     ) throws {
         self.garpPacer = garpPacer
+        self.firewall = firewall
+        self.mailer = mailer
         self.name = settings.name
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
@@ -106,6 +119,13 @@ public actor InstanceRunner {
     /// leftover addresses) or MASTER.
     public func start() {
         guard receiveTask == nil else { return }
+        if settings.policy.promoteSecondaries {
+            do {
+                promotedSecondaries = try PromoteSecondaries(interface: settings.interface)
+            } catch {
+                logger.error("VRRP_Instance(\(name)) promote_secondaries: \(error)")
+            }
+        }
         let adverts = socket.adverts()
         receiveTask = Task { [weak self] in
             for await result in adverts {
@@ -122,9 +142,11 @@ public actor InstanceRunner {
         if group == nil { perform(machine.shutdown(now: now)) }
         timer.cancel()
         garpTask?.cancel()
+        lowerPriorityGARPTask?.cancel()
         receiveTask?.cancel()
         socket.close()
         arp.close()
+        promotedSecondaries?.restore()
         await notifier.finish()
     }
 
@@ -142,6 +164,10 @@ public actor InstanceRunner {
         let newRoutes = try VirtualRouteTable(netlink: addresses.netlink, specs: new.virtualRoutes)
         let newRules = VirtualRuleTable(netlink: addresses.netlink, rules: new.virtualRules)
         if holdsAddresses {
+            firewall?.unblock(allAddresses)
+            if new.policy.dropsTrafficToVIPs(basePriority: new.priority) {
+                firewall?.block(new.advertisedAddresses + new.excludedAddresses.map(\.address))
+            }
             let failures =
                 rules.removeAll(except: newRules) + routes.removeAll(except: newRoutes)
                 + addresses.removeAll(except: table) + table.addAll() + newRoutes.addAll() + newRules.addAll()
@@ -289,6 +315,9 @@ public actor InstanceRunner {
                 sendAdvert(priority: priority)
             case .addVirtualAddresses:
                 logger.info("VRRP_Instance(\(settings.name)) setting protocol VIPs.")
+                if settings.policy.dropsTrafficToVIPs(basePriority: settings.priority) {
+                    firewall?.block(allAddresses)
+                }
                 holdsAddresses = true
                 for failure in addresses.addAll() + routes.addAll() + rules.addAll() {
                     logger.error("VRRP_Instance(\(name)) \(failure)")
@@ -301,11 +330,15 @@ public actor InstanceRunner {
                 }
                 holdsAddresses = false
                 garpTask?.cancel()
+                lowerPriorityGARPTask?.cancel()
                 for failure in rules.removeAll() + routes.removeAll() + addresses.removeAll() {
                     logger.error("VRRP_Instance(\(name)) \(failure)")
                 }
+                firewall?.unblock(allAddresses)
             case .sendGratuitousARP:
                 announce()
+            case .sendGratuitousARPBurst(let count, let delay):
+                reannounce(count: count, after: delay.duration)
             case .armTimer(_, let deadline):
                 armTimer(at: deadline)
             case .cancelTimer:
@@ -315,6 +348,9 @@ public actor InstanceRunner {
                     to: state, kind: "INSTANCE", name: name, priority: machine.effectivePriority,
                     scripts: settings.notify)
             case .stateChanged(let old, let new, let reason):
+                if settings.policy.smtpAlert, let mailer {
+                    lastMailed = mailer.instance(name, entered: new, lastMailed: lastMailed)
+                }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
                 do {
@@ -331,6 +367,17 @@ public actor InstanceRunner {
             }
         }
         publish()
+    }
+
+    /// The VIPs and excluded VIPs: what accept mode filters.
+    private var allAddresses: [InetAddress] {
+        settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
+    }
+
+    /// A reload may bring other mail settings, or the first instance needing the firewall.
+    func use(mailer: TransitionMailer?, firewall: AcceptModeFirewall?) {
+        self.mailer = mailer
+        self.firewall = firewall
     }
 
     private func sendAdvert(priority: UInt8) {
@@ -368,6 +415,25 @@ public actor InstanceRunner {
                     let refresh = max(settings.garpMasterRefreshRepeat, 1)
                     try await arp.announce(addresses, count: refresh, interval: interval, pacer: pacer)
                 }
+            } catch is CancellationError {
+            } catch {
+                logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
+            }
+        }
+    }
+
+    /// A lower priority router is about: refresh the neighbours' ARP caches on a task of its
+    /// own (keepalived's `garp_lower_prio_repeat`), one burst series at a time.
+    private func reannounce(count: Int, after delay: Duration) {
+        let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
+        guard !addresses.isEmpty, count > 0 else { return }
+        logger.info("VRRP_Instance(\(name)) lower priority router seen: \(count) gratuitous ARPs on \(settings.interface)")
+        lowerPriorityGARPTask?.cancel()
+        let (arp, pacer, logger, name, interval) = (self.arp, garpPacer, logger, name, settings.garpInterval)
+        lowerPriorityGARPTask = Task {
+            do {
+                try await arp.reannounce(
+                    addresses, count: count, secondBurstAfter: delay, interval: interval, pacer: pacer)
             } catch is CancellationError {
             } catch {
                 logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")

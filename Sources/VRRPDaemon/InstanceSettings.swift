@@ -49,6 +49,8 @@ public struct InstanceSettings: Sendable, Hashable {
     public var trackedScripts: [TrackedScript]
     /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
     public var notify: NotifyScripts
+    /// Advert policy, accept mode, promote_secondaries, smtp_alert (InstancePolicy.swift).
+    public var policy = InstancePolicy()
 
     /// The addresses carried in adverts, in configuration order.
     public var advertisedAddresses: [InetAddress] { virtualAddresses.map(\.address) }
@@ -95,7 +97,8 @@ public struct InstanceSettings: Sendable, Hashable {
             }
                 + trackedScripts.map {
                     VRRPTrackedObject(.script, $0.name, weight: $0.weight, reverse: $0.reverse, status: .unknown)
-                })
+                },
+            advertPolicy: policy.advertPolicy)
     }
 }
 
@@ -230,6 +233,7 @@ extension InstanceSettings {
             tracked.insert(TrackedInterface(name: interface), at: 0)
         }
         notify = instance.notify
+        policy = try InstancePolicy(instance, globals: globals)
         trackedScripts = instance.trackScripts.compactMap { item in
             guard let script = scripts.first(where: { $0.name == item.name }) else { return nil }
             return TrackedScript(

@@ -42,6 +42,9 @@ public enum VRRPAction: Sendable, Hashable {
     case removeVirtualAddresses
     /// Send gratuitous ARP / unsolicited neighbour advertisements for the virtual addresses.
     case sendGratuitousARP
+    /// `garp_lower_prio_repeat`: as MASTER after a lower priority advert, `count` gratuitous
+    /// ARPs now and, when `secondBurstAfter` is not zero, `count` more that long after.
+    case sendGratuitousARPBurst(count: Int, secondBurstAfter: VRRPDuration)
     /// Arm the instance's timer to fire at this instant, replacing any armed timer.
     case armTimer(VRRPTimer, at: VRRPInstant)
     /// Disarm the instance's timer.

@@ -29,6 +29,8 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
     public var primaryAddress: VRRPRouterAddress
     /// `track_script`, `track_interface`, `track_file`, ...: each with its weight.
     public var trackedObjects: [VRRPTrackedObject]
+    /// `lower_prio_no_advert`, `higher_prio_send_advert`, `garp_lower_prio_*`, `down_timer_adverts`.
+    public var advertPolicy: VRRPAdvertPolicy = .keepalivedDefault
 
     /// Checks every value the way keepalived's parser bounds them and applies keepalived's
     /// normalisation: `nopreempt` and `preempt_delay` are cleared when `state MASTER` is set.
@@ -41,7 +43,8 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
         preempt: Bool = true,
         preemptDelay: VRRPDuration = .zero,
         primaryAddress: VRRPRouterAddress,
-        trackedObjects: [VRRPTrackedObject] = []
+        trackedObjects: [VRRPTrackedObject] = [],
+        advertPolicy: VRRPAdvertPolicy = .keepalivedDefault
     ) throws(VRRPConfigurationError) {
         guard !name.isEmpty else { throw .emptyName }
         guard priority >= 1 else { throw .priorityOutOfRange(priority) }
@@ -73,6 +76,7 @@ public struct VRRPInstanceConfiguration: Sendable, Hashable {
         self.preemptDelay = startsAsMaster || !preempt ? .zero : preemptDelay
         self.primaryAddress = primaryAddress
         self.trackedObjects = trackedObjects
+        self.advertPolicy = advertPolicy
     }
 }
 
@@ -152,4 +156,7 @@ public enum VRRPConfigurationError: Error, Sendable, Hashable {
     case weightOutOfRange(VRRPTrackedObject.ID, Int)
     case duplicateTrackedObject(VRRPTrackedObject.ID)
     case invalidAddressLength(Int)
+    case downTimerAdvertsOutOfRange(Int)
+    case garpRepeatOutOfRange(Int)
+    case garpDelayOutOfRange(VRRPDuration)
 }

@@ -97,16 +97,39 @@ extension VRRPStateMachine {
                 actions.append(.log("\(logPrefix) Received equal prio advert from higher address \(advert.sender)"))
                 reason = "equal priority advert from higher address \(advert.sender)"
             }
+            if configuration.advertPolicy.higherPrioritySendAdvert {
+                actions.append(.sendAdvert(priority: effectivePriority))
+            }
             learnAdvertInterval(from: advert, into: &actions)
             enterBackup(now: now, reason: reason, downTimer: masterDownInterval, into: &actions)
             masterAddress = advert.sender
             masterPriority = advert.priority
         } else if lower {
-            actions.append(.log("\(logPrefix) Received lower prio advert, forcing new election"))
-            actions.append(.sendAdvert(priority: effectivePriority))
+            lowerPriorityAdvertAsMaster(from: advert, into: &actions)
         } else {
             actions.append(
                 .log("\(logPrefix) WARNING - equal priority advert received from remote host with our IP address."))
+        }
+    }
+
+    /// A MASTER hearing a lower priority router (keepalived): advertise at once to force a new
+    /// election unless `lower_prio_no_advert`, and refresh the neighbours' ARP caches with
+    /// `garp_lower_prio_repeat` gratuitous ARPs.
+    private func lowerPriorityAdvertAsMaster(from advert: VRRPReceivedAdvert, into actions: inout [VRRPAction]) {
+        let policy = configuration.advertPolicy
+        if policy.lowerPriorityNoAdvert {
+            actions.append(
+                .log(
+                    "\(logPrefix) Received advert from \(advert.sender) with lower priority \(advert.priority), ours \(effectivePriority)"
+                ))
+        } else {
+            actions.append(.log("\(logPrefix) Received lower prio advert, forcing new election"))
+            actions.append(.sendAdvert(priority: effectivePriority))
+        }
+        if policy.lowerPriorityGARPRepeat > 0 {
+            actions.append(
+                .sendGratuitousARPBurst(
+                    count: policy.lowerPriorityGARPRepeat, secondBurstAfter: policy.lowerPriorityGARPDelay))
         }
     }
 

@@ -71,8 +71,11 @@ public struct VRRPStateMachine: Sendable {
     /// / 256` cs. Both are rounded down to the centisecond.
     public var skewTime: VRRPDuration { skew(forPriorityGap: 256 - Int64(effectivePriority)) }
 
-    /// Master_Down_Interval: `3 × Master_Adver_Interval + Skew_Time`.
-    public var masterDownInterval: VRRPDuration { 3 * masterAdvertInterval + skewTime }
+    /// Master_Down_Interval: `3 × Master_Adver_Interval + Skew_Time` (`down_timer_adverts`
+    /// replaces the 3).
+    public var masterDownInterval: VRRPDuration {
+        Int64(configuration.advertPolicy.downTimerAdverts) * masterAdvertInterval + skewTime
+    }
 
     /// Whether a weight-0 tracked object (or the sync group) holds the instance in FAULT.
     public var hasFault: Bool { isHeldInFaultBySyncGroup || hasOwnFault }

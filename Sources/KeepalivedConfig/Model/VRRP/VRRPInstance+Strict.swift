@@ -10,9 +10,34 @@ extension VRRPInstance {
             diagnostics.error(
                 "(\(name)) the first IPv6 VIP address must be link local", at: first.origin.location ?? location)
         }
-        if initialState == .master && priority != 255 {
+        if let state = initialState, (state == .master) != (priority == 255) {
             diagnostics.warning(
-                "(\(name)) State MASTER must match being address owner (priority 255)", at: origin["state"] ?? location)
+                "(\(name)) State MASTER must match being address owner (priority 255)",
+                at: origin["state"] ?? location)
+            initialState = nil
+        }
+        if !unicastPeers.isEmpty {
+            diagnostics.error(
+                "(\(name)) Unicast peers are not supported in strict mode",
+                at: origin["unicast_peer"] ?? location)
+        }
+        if vmacTransmitBase {
+            diagnostics.warning(
+                "(\(name)) vmac_xmit_base is not supported in strict mode, reset",
+                at: origin["vmac_xmit_base"] ?? location)
+            vmacTransmitBase = false
+        }
+        if let repeats = garpLowerPriorityRepeat, repeats != 0 {
+            diagnostics.warning(
+                "(\(name)) Strict mode requires no repeat garps, garp_lower_prio_repeat reset",
+                at: origin["garp_lower_prio_repeat"] ?? location)
+            garpLowerPriorityRepeat = nil
+        }
+        if let delay = garpLowerPriorityDelay, delay != 0 {
+            diagnostics.warning(
+                "(\(name)) Strict mode requires no repeat garp delay, garp_lower_prio_delay reset",
+                at: origin["garp_lower_prio_delay"] ?? location)
+            garpLowerPriorityDelay = nil
         }
         if authentication != nil {
             diagnostics.warning(
@@ -26,7 +51,7 @@ extension VRRPInstance {
                 at: origin["preempt_delay"] ?? location)
             preemptDelay = nil
         }
-        if accept == true && version == 2 {
+        if accept == true && version == 2 && priority != 255 {
             diagnostics.warning(
                 "(\(name)) accept mode for VRRP version 2 does not comply with RFC3768, reset",
                 at: origin["accept"] ?? location)

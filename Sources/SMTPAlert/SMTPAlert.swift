@@ -1,1 +1,0 @@
-// keepalived's SMTP alerts: one mail per transition, never slowing the transition.
