@@ -19,6 +19,9 @@ public struct ProbeRequest: Sendable {
 /// Builds the probe for one checker of one real server.
 public typealias ProbeMaker = @Sendable (ProbeRequest) throws -> any RealServerProbe
 
+/// Builds where SMTP alerts go from global_defs; nil sends none.
+public typealias AlertSinkMaker = @Sendable (GlobalDefinitions, Logger) -> (any CheckerAlertSink)?
+
 /// checkd's running scripts and real servers and their D-Bus objects. Starting and reloading
 /// both come down to `apply(_:)`: what did not change keeps running with its state, what
 /// changed restarts, what is gone stops and its object leaves the bus.
@@ -35,13 +38,13 @@ actor CheckRegistry {
     }
 
     private let makeProbe: ProbeMaker
-    private let makeAlertSink: @Sendable (Logger) -> any CheckerAlertSink
+    private let makeAlertSink: AlertSinkMaker
     private var scripts: [String: ScriptEntry] = [:]
     private var servers: [[String]: ServerEntry] = [:]
     /// Addresses of vrrpd's MASTER instances; empty until vrrpd is seen.
     private var heldAddresses: Set<String> = []
 
-    init(makeProbe: @escaping ProbeMaker, makeAlertSink: @escaping @Sendable (Logger) -> any CheckerAlertSink) {
+    init(makeProbe: @escaping ProbeMaker, makeAlertSink: @escaping AlertSinkMaker) {
         self.makeProbe = makeProbe
         self.makeAlertSink = makeAlertSink
     }
@@ -108,7 +111,7 @@ actor CheckRegistry {
             servers[key] = nil
         }
         let xml = try context.interfaceXML(named: RealServerObject.interface)
-        let notifier = ServerNotifier(launcher: launcher, alerts: makeAlertSink(logger), logger: logger)
+        let notifier = ServerNotifier(launcher: launcher, alerts: makeAlertSink(configuration.globalDefinitions, logger), logger: logger)
         for spec in specs where servers[[spec.virtualServer, spec.realServer]] == nil {
             var probes: [any RealServerProbe] = []
             do {

@@ -13,10 +13,10 @@ public struct CheckRole: DaemonRole {
 
     /// - Parameters:
     ///   - makeProbe: builds a checker's probe; the HealthCheckers module's factory by default.
-    ///   - makeAlertSink: where SMTP alerts go.
+    ///   - makeAlertSink: where SMTP alerts go; keepalived's mail through SMTPAlert by default.
     public init(
         makeProbe: @escaping ProbeMaker = { _ in throw ProbeUnavailable() },
-        makeAlertSink: @escaping @Sendable (Logger) -> any CheckerAlertSink = { SMTPAlertNotMerged(logger: $0) }
+        makeAlertSink: @escaping AlertSinkMaker = { SMTPCheckerAlerts($0, logger: $1) }
     ) {
         registry = CheckRegistry(makeProbe: makeProbe, makeAlertSink: makeAlertSink)
     }
