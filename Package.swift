@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "KactlCommands",
             dependencies: [
-                "KeepalivedConfig", "DBus", "VRRP", "VRRPSockets",
+                "KeepalivedConfig", "DBus", "VRRP", "VRRPSockets", "HealthCheckers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -134,6 +134,14 @@ let package = Package(
         // Benchmarks: print numbers, assert nothing.
         .executableTarget(
             name: "dbus-benchmark", dependencies: ["DBus"], path: "Benchmarks/DBusBenchmark", swiftSettings: strict),
+        .executableTarget(
+            name: "check-throughput",
+            dependencies: [
+                "HealthCheckers", "KeepalivedConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/CheckThroughput", swiftSettings: strict),
 
         // Tests, and what they share: child processes, a private dbus-daemon, repository paths.
         .target(
@@ -150,7 +158,13 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"], swiftSettings: strict),
         .testTarget(name: "ScriptRunnerTests", dependencies: ["ScriptRunner"], swiftSettings: strict),
         .testTarget(
-            name: "HealthCheckersTests", dependencies: ["HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport"],
+            name: "HealthCheckersTests",
+            dependencies: [
+                "HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport", "ScriptRunner",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CheckDaemonTests", dependencies: ["CheckDaemon", "HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport"],

@@ -22,7 +22,7 @@ public enum ProbeResult: Sendable, Hashable {
     }
 }
 
-/// Why an attempt failed, with what keepalived's log line needs.
+/// Why an attempt failed, with what keepalived's log line needs (see `logLine(keyword:target:)`).
 public enum ProbeFailure: Error, Sendable, Hashable {
     case connectionRefused
     case timeout
@@ -39,4 +39,18 @@ public enum ProbeFailure: Error, Sendable, Hashable {
     case scriptTimeout
     case fileValue(String)
     case other(String)
+    /// The connection closed before any HTTP response arrived.
+    case httpNoData
+    /// An SMTP command (`HELO`, `QUIT`) was answered with something other than 250/221.
+    case smtpReply(command: String, reply: String)
+    /// A DNS reply that does not answer our query (wrong id, truncated, error rcode).
+    case dnsReply(String)
+    /// A UDP reply that does not start with the `require_reply` pattern.
+    case udpReplyMismatch
+    /// A MISC_CHECK script killed by a signal that was not our timeout.
+    case scriptSignal(Int32)
+    /// A MISC_CHECK script that could not be started.
+    case scriptNotStarted(String)
+    /// The failure happened on one `url` of an HTTP_GET or SSL_GET.
+    indirect case onURL(path: String, ProbeFailure)
 }

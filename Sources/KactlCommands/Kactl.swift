@@ -16,7 +16,7 @@ public struct Kactl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, MonitorCommand.self, ReloadCommand.self, SetPriorityCommand.self,
             ResetPriorityCommand.self, SwitchoverCommand.self, DrainCommand.self, EnableCommand.self,
-            DisableCommand.self, ConfigCommand.self, ScanCommand.self,
+            DisableCommand.self, ConfigCommand.self, ScanCommand.self, GenhashCommand.self,
         ]
     )
 

@@ -1,0 +1,59 @@
+import KeepalivedConfig
+import NIOCore
+
+/// Where a connecting probe goes and from where, resolved once when the probe is made.
+public struct ProbeTarget: Sendable, Hashable {
+    /// `connect_ip`, else the real server's address.
+    public var address: IPAddress
+    /// `connect_port`, else the real server's port, else the virtual server's.
+    public var port: Int
+    /// `bindto`: the source address.
+    public var bindTo: IPAddress?
+    /// `bind_port`: the source port.
+    public var bindPort: Int?
+    /// `connect_timeout`: bounds the connect, and separately the exchange that follows it.
+    public var connectTimeout: Duration
+
+    public init(
+        address: IPAddress, port: Int, bindTo: IPAddress? = nil, bindPort: Int? = nil,
+        connectTimeout: Duration = .seconds(5)
+    ) {
+        self.address = address
+        self.port = port
+        self.bindTo = bindTo
+        self.bindPort = bindPort
+        self.connectTimeout = connectTimeout
+    }
+
+    /// keepalived's `[10.0.0.2]:80`.
+    public var displayName: String { ServerName.endpoint(address, port) }
+
+    /// The remote address as NIO wants it.
+    func remoteAddress() throws -> SocketAddress {
+        try SocketAddress(ipAddress: address.description, port: port)
+    }
+
+    /// The local address to bind to, when `bindto` or `bind_port` is set; the wildcard of the
+    /// remote's family when only the port is.
+    func localAddress() throws -> SocketAddress? {
+        guard bindTo != nil || bindPort != nil else { return nil }
+        let wildcard = address.family == .inet ? "0.0.0.0" : "::"
+        return try SocketAddress(ipAddress: bindTo?.description ?? wildcard, port: bindPort ?? 0)
+    }
+
+    /// The timeout as NIO's `TimeAmount`.
+    var timeAmount: TimeAmount { .nanoseconds(connectTimeout.nanoseconds) }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating; enough for any timeout in a config.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
+    }
+
+    /// A duration from keepalived's seconds (fractions allowed).
+    static func keepalivedSeconds(_ seconds: Double) -> Duration {
+        .nanoseconds(Int64((max(0, seconds) * 1e9).rounded()))
+    }
+}
