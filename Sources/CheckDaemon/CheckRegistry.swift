@@ -84,7 +84,7 @@ actor CheckRegistry {
         let xml = try context.interfaceXML(named: ScriptObject.interface)
         for definition in definitions where scripts[definition.name] == nil {
             let prepared = launcher.prepare(definition.script, runAs: definition.runAs)
-            let status = ScriptMonitor.initialStatus(definition, prepared: prepared)
+            let status = ScriptMonitor.startingHealth(definition, prepared: prepared).status
             let object = try await context.bus.publish(
                 try ScriptObject.make(definition, status: status, root: root, xml: xml))
             let monitor = ScriptMonitor(definition, prepared: prepared, object: object, logger: context.logger)
@@ -111,7 +111,8 @@ actor CheckRegistry {
             servers[key] = nil
         }
         let xml = try context.interfaceXML(named: RealServerObject.interface)
-        let notifier = ServerNotifier(launcher: launcher, alerts: makeAlertSink(configuration.globalDefinitions, logger), logger: logger)
+        let notifier = ServerNotifier(
+            launcher: launcher, alerts: makeAlertSink(configuration.globalDefinitions, logger), logger: logger)
         for spec in specs where servers[[spec.virtualServer, spec.realServer]] == nil {
             var probes: [any RealServerProbe] = []
             do {
@@ -130,7 +131,8 @@ actor CheckRegistry {
             let monitor = RealServerMonitor(spec, probes: probes, notifier: notifier, logger: logger)
             let object = try await context.bus.publish(
                 try RealServerObject.make(
-                    spec, health: await monitor.currentHealth, root: root, xml: xml, action: role.manageAction,
+                    spec, health: await monitor.currentHealth, lastError: await monitor.lastError, root: root, xml: xml,
+                    action: role.manageAction,
                     bus: context.bus,
                     setAdminState: { state, caller in await monitor.setAdminState(state, by: caller.sender) }))
             await monitor.attach(object)
@@ -158,6 +160,12 @@ actor CheckRegistry {
     private func isSuspended(_ spec: RealServerSpec) -> Bool {
         guard let address = spec.suspendUnlessHolding else { return false }
         return !heldAddresses.contains(address.description)
+    }
+
+    /// Every object publishes its current state again.
+    func republishAll() async {
+        for entry in scripts.values { await entry.monitor.republish() }
+        for entry in servers.values { await entry.monitor.republish() }
     }
 
     /// Stops every check; with omega, healthy servers' notify_down scripts run first.

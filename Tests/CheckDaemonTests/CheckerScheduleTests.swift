@@ -104,7 +104,7 @@ import Testing
 
     @Test func aServerWithoutCheckersIsHealthy() {
         #expect(health(checkers: 0).healthy)
-        #expect(health(checkers: 0).lastError == "")
+        #expect(health(checkers: 0).lastError(keywords: [], target: "[10.0.0.2]:80") == "")
     }
 
     @Test func healthyOnlyWhileEveryCheckerPasses() {
@@ -112,16 +112,20 @@ import Testing
         #expect(server.healthy)
         let first = server.record(checker: 1, .failure(.connectionRefused), at: .zero)
         #expect(first.healthy == false)
-        #expect(server.lastError == "connection refused")
+        #expect(
+            server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80")
+                == "Error connecting server [10.0.0.2]:80 (connection refused).")
         let second = server.record(checker: 0, .failure(.timeout), at: .zero)
         #expect(second.healthy == nil)
-        #expect(server.lastError == "timeout")
+        #expect(
+            server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80")
+                == "TCP connection to [10.0.0.2]:80 failed (timeout).")
         let third = server.record(checker: 0, .success(weight: nil), at: .seconds(5))
         #expect(third.checker == .up)
         #expect(third.healthy == nil)
         let fourth = server.record(checker: 1, .success(weight: nil), at: .seconds(5))
         #expect(fourth.healthy == true)
-        #expect(server.lastError == "")
+        #expect(server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80") == "")
     }
 
     @Test func aDynamicCheckerSetsTheWeight() {

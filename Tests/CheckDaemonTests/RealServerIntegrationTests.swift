@@ -165,4 +165,56 @@ struct RealServerIntegrationTests {
             }
         }
     }
+
+    @Test func smtpAlertCheckerMailsEveryFlipOfAServer() async throws {
+        let sink = try ChildProcess("/usr/bin/python3", [Repository.root + "/Tests/Fixtures/smtp-sink.py"])
+        defer { sink.signal(SIGKILL) }
+        guard await sink.waitForOutput(containing: "PORT ") else { throw TestFailure("sink: \(sink.stderr)") }
+        let port = try #require(
+            sink.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+        try await TestFiles.with { files in
+            let check = try files.script("misc.sh", "[ -e \(files.path("ok")) ]")
+            files.touch("ok")
+            let config = """
+                global_defs {
+                    router_id lb-check
+                    notification_email {
+                        ops@example.com
+                    }
+                    notification_email_from checkd@lb-check
+                    smtp_server 127.0.0.1 \(port)
+                    smtp_alert_checker
+                }
+                virtual_server 192.0.2.10 80 {
+                    delay_loop 1
+                    protocol TCP
+                    real_server 127.0.0.10 80 {
+                        MISC_CHECK {
+                            misc_path "\(check)"
+                            warmup 0
+                        }
+                    }
+                }
+                """
+            try await withPrivateBus { bus in
+                try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
+                    files.remove("ok")
+                    try await checkd.waitForLog("Removing service [127.0.0.10]:80 from VS \(Self.virtualServer)")
+                    files.touch("ok")
+                    try await checkd.waitForLog("Adding service [127.0.0.10]:80 to VS \(Self.virtualServer)")
+                    func mails() -> [String] {
+                        sink.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }.map(String.init)
+                    }
+                    try await checkd.waitFor("2", "mails") { "\(mails().count)" }
+                    let subjects = mails().map { line in
+                        line.components(separatedBy: "Subject: ").dropFirst().first?.components(separatedBy: "\\r\\n")
+                            .first
+                    }
+                    let prefix = "[lb-check] Realserver [127.0.0.10]:80 of virtual server \(Self.virtualServer)"
+                    #expect(subjects == [prefix + " - DOWN", prefix + " - UP"])
+                    #expect(mails()[0].contains("CHECK failed on service : Misc check for [127.0.0.10]:80 failed"))
+                }
+            }
+        }
+    }
 }
