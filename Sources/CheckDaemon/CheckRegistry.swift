@@ -113,6 +113,7 @@ actor CheckRegistry {
         let xml = try context.interfaceXML(named: RealServerObject.interface)
         let notifier = ServerNotifier(
             launcher: launcher, alerts: makeAlertSink(configuration.globalDefinitions, logger), logger: logger)
+        for entry in servers.values { await entry.monitor.use(notifier) }
         for spec in specs where servers[[spec.virtualServer, spec.realServer]] == nil {
             var probes: [any RealServerProbe] = []
             do {

@@ -9,7 +9,7 @@ import Logging
 actor RealServerMonitor {
     let spec: RealServerSpec
     private let probes: [any RealServerProbe]
-    private let notifier: ServerNotifier
+    private var notifier: ServerNotifier
     private let logger: Logger
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
@@ -63,6 +63,10 @@ actor RealServerMonitor {
             if running { startLoops() }
         }
     }
+
+    /// After a reload that kept this server: notify scripts and alerts follow the new global_defs
+    /// (script_user, enable_script_security, SMTP settings).
+    func use(_ notifier: ServerNotifier) { self.notifier = notifier }
 
     /// Drain, Enable or Disable from the bus (already authorized).
     func setAdminState(_ state: AdminState, by caller: String) {
