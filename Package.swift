@@ -107,6 +107,7 @@ let package = Package(
             dependencies: [
                 "HealthCheckers", "ScriptRunner", "SMTPAlert", "DBus", "DaemonKit", "KeepalivedConfig",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .target(

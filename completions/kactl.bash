@@ -180,13 +180,13 @@ _kactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    status|monitor|reload|set-priority|reset-priority|switchover|drain|enable|disable|config|scan|help)
+    status|monitor|reload|set-priority|reset-priority|switchover|drain|enable|disable|config|scan|genhash|help)
         # Offer subcommand argument completions
         "_kactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'status monitor reload set-priority reset-priority switchover drain enable disable config scan help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'status monitor reload set-priority reset-priority switchover drain enable disable config scan genhash help' -- "${cur}"))
         ;;
     esac
 }
@@ -421,6 +421,36 @@ _kactl_scan() {
     # Offer option value completions
     case "${prev}" in
     '--seconds')
+        return
+        ;;
+    esac
+}
+
+_kactl_genhash() {
+    repeating_flags=()
+    non_repeating_flags=(-S --use-ssl -I --use-sni -v --verbose --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -p --port -u --url -V --use-virtualhost -P --protocol -t --timeout)
+    __kactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-p'|'--port')
+        return
+        ;;
+    '-u'|'--url')
+        return
+        ;;
+    '-V'|'--use-virtualhost')
+        return
+        ;;
+    '-P'|'--protocol')
+        return
+        ;;
+    '-t'|'--timeout')
         return
         ;;
     esac

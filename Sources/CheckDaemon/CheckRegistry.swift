@@ -19,6 +19,9 @@ public struct ProbeRequest: Sendable {
 /// Builds the probe for one checker of one real server.
 public typealias ProbeMaker = @Sendable (ProbeRequest) throws -> any RealServerProbe
 
+/// Builds where SMTP alerts go from global_defs; nil sends none.
+public typealias AlertSinkMaker = @Sendable (GlobalDefinitions, Logger) -> (any CheckerAlertSink)?
+
 /// checkd's running scripts and real servers and their D-Bus objects. Starting and reloading
 /// both come down to `apply(_:)`: what did not change keeps running with its state, what
 /// changed restarts, what is gone stops and its object leaves the bus.
@@ -35,13 +38,13 @@ actor CheckRegistry {
     }
 
     private let makeProbe: ProbeMaker
-    private let makeAlertSink: @Sendable (Logger) -> any CheckerAlertSink
+    private let makeAlertSink: AlertSinkMaker
     private var scripts: [String: ScriptEntry] = [:]
     private var servers: [[String]: ServerEntry] = [:]
     /// Addresses of vrrpd's MASTER instances; empty until vrrpd is seen.
     private var heldAddresses: Set<String> = []
 
-    init(makeProbe: @escaping ProbeMaker, makeAlertSink: @escaping @Sendable (Logger) -> any CheckerAlertSink) {
+    init(makeProbe: @escaping ProbeMaker, makeAlertSink: @escaping AlertSinkMaker) {
         self.makeProbe = makeProbe
         self.makeAlertSink = makeAlertSink
     }
@@ -81,7 +84,7 @@ actor CheckRegistry {
         let xml = try context.interfaceXML(named: ScriptObject.interface)
         for definition in definitions where scripts[definition.name] == nil {
             let prepared = launcher.prepare(definition.script, runAs: definition.runAs)
-            let status = ScriptMonitor.initialStatus(definition, prepared: prepared)
+            let status = ScriptMonitor.startingHealth(definition, prepared: prepared).status
             let object = try await context.bus.publish(
                 try ScriptObject.make(definition, status: status, root: root, xml: xml))
             let monitor = ScriptMonitor(definition, prepared: prepared, object: object, logger: context.logger)
@@ -101,13 +104,16 @@ actor CheckRegistry {
         for (key, entry) in servers {
             if wanted[key] == entry.monitor.spec { continue }
             logger.info(
-                "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks")
+                "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks"
+            )
             await entry.monitor.shutdown(omega: false)
             await context.bus.withdraw(entry.object)
             servers[key] = nil
         }
         let xml = try context.interfaceXML(named: RealServerObject.interface)
-        let notifier = ServerNotifier(launcher: launcher, alerts: makeAlertSink(logger), logger: logger)
+        let notifier = ServerNotifier(
+            launcher: launcher, alerts: makeAlertSink(configuration.globalDefinitions, logger), logger: logger)
+        for entry in servers.values { await entry.monitor.use(notifier) }
         for spec in specs where servers[[spec.virtualServer, spec.realServer]] == nil {
             var probes: [any RealServerProbe] = []
             do {
@@ -126,7 +132,8 @@ actor CheckRegistry {
             let monitor = RealServerMonitor(spec, probes: probes, notifier: notifier, logger: logger)
             let object = try await context.bus.publish(
                 try RealServerObject.make(
-                    spec, health: await monitor.currentHealth, root: root, xml: xml, action: role.manageAction,
+                    spec, health: await monitor.currentHealth, lastError: await monitor.lastError, root: root, xml: xml,
+                    action: role.manageAction,
                     bus: context.bus,
                     setAdminState: { state, caller in await monitor.setAdminState(state, by: caller.sender) }))
             await monitor.attach(object)
@@ -154,6 +161,12 @@ actor CheckRegistry {
     private func isSuspended(_ spec: RealServerSpec) -> Bool {
         guard let address = spec.suspendUnlessHolding else { return false }
         return !heldAddresses.contains(address.description)
+    }
+
+    /// Every object publishes its current state again.
+    func republishAll() async {
+        for entry in scripts.values { await entry.monitor.republish() }
+        for entry in servers.values { await entry.monitor.republish() }
     }
 
     /// Stops every check; with omega, healthy servers' notify_down scripts run first.

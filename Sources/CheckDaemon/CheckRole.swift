@@ -2,6 +2,7 @@ import DaemonKit
 import HealthCheckers
 import KeepalivedConfig
 import Logging
+import NIOPosix
 
 /// checkd's part: vrrp_script runs and real-server checkers, their D-Bus objects, and
 /// following vrrpd for ha_suspend. It never touches addresses or IPVS, so it runs on any kernel.
@@ -13,10 +14,10 @@ public struct CheckRole: DaemonRole {
 
     /// - Parameters:
     ///   - makeProbe: builds a checker's probe; the HealthCheckers module's factory by default.
-    ///   - makeAlertSink: where SMTP alerts go.
+    ///   - makeAlertSink: where SMTP alerts go; keepalived's mail through SMTPAlert by default.
     public init(
-        makeProbe: @escaping ProbeMaker = { _ in throw ProbeUnavailable() },
-        makeAlertSink: @escaping @Sendable (Logger) -> any CheckerAlertSink = { SMTPAlertNotMerged(logger: $0) }
+        makeProbe: @escaping ProbeMaker = CheckRole.healthCheckerProbes,
+        makeAlertSink: @escaping AlertSinkMaker = { SMTPCheckerAlerts($0, logger: $1) }
     ) {
         registry = CheckRegistry(makeProbe: makeProbe, makeAlertSink: makeAlertSink)
     }
@@ -33,11 +34,31 @@ public struct CheckRole: DaemonRole {
         try await registry.apply(reload.current, context: context, role: Self.self)
     }
 
-    /// Follows vrrpd's instances for ha_suspend while the checks run in their own tasks.
+    /// Follows vrrpd's instances for ha_suspend while the checks run in their own tasks, and
+    /// republishes every object's state whenever the daemon (re)joins the bus.
     public func run(context: DaemonContext) async throws {
         let registry = registry
-        await VIPFollower(logger: context.logger) { held in await registry.heldAddressesChanged(held) }
-            .run(bus: context.bus)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await VIPFollower(logger: context.logger) { held in await registry.heldAddressesChanged(held) }
+                    .run(bus: context.bus)
+            }
+            group.addTask { await republishOnEveryConnection(context.bus) }
+        }
+    }
+
+    /// A property changed while BusPresence was exporting the object can miss the export (the
+    /// template was read before the change and the handle was not there yet), so once each new
+    /// connection is up every object sends its state again.
+    private func republishOnEveryConnection(_ bus: BusPresence) async {
+        var published: ObjectIdentifier?
+        while !Task.isCancelled {
+            if let connection = await bus.currentConnection, ObjectIdentifier(connection) != published {
+                published = ObjectIdentifier(connection)
+                await registry.republishAll()
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
     }
 
     public func stop(context: DaemonContext) async {
@@ -45,8 +66,12 @@ public struct CheckRole: DaemonRole {
     }
 }
 
-/// Placeholder until the HealthCheckers factory is merged.
-public struct ProbeUnavailable: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "no probe factory yet" }
+extension CheckRole {
+    /// The HealthCheckers module's probes, every network probe on NIO's shared event loop group.
+    public static let healthCheckerProbes: ProbeMaker = { request in
+        try ProbeFactory.make(
+            request.checker, realServer: request.realServer, virtualServer: request.virtualServer,
+            trackFiles: request.trackFiles, scriptCredentials: request.scriptCredentials,
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+    }
 }

@@ -35,10 +35,15 @@ public struct RealServerHealth: Sendable, Hashable {
     /// that did wins, as each such checker sets the weight itself in keepalived).
     public var weight: Int { checkers.compactMap(\.reportedWeight).last ?? configuredWeight }
 
-    /// Why the first failing checker failed, in keepalived's words; empty when healthy.
-    public var lastError: String {
-        guard let checker = checkers.first(where: { !$0.isUp }) else { return "" }
-        return checker.lastFailure.map(FailureText.describe) ?? "not checked yet (alpha)"
+    /// Why the first failing checker failed, in keepalived's words (the probe module's line for
+    /// `keywords[i]` against `target`); empty when healthy.
+    public func lastError(keywords: [String], target: String) -> String {
+        guard let index = checkers.firstIndex(where: { !$0.isUp }) else { return "" }
+        let keyword = keywords.indices.contains(index) ? keywords[index] : "CHECK"
+        guard let failure = checkers[index].lastFailure else {
+            return "\(keyword) on \(target): not passed yet (alpha)"
+        }
+        return failure.logLine(keyword: keyword, target: target)
     }
 
     /// Records the attempt of checker `index` that finished at `now`.
@@ -53,28 +58,5 @@ public struct RealServerHealth: Sendable, Hashable {
     /// Every checker starts again at `now` (after ha_suspend let go).
     public mutating func resume(at now: Duration) {
         for index in checkers.indices { checkers[index].resume(at: now) }
-    }
-}
-
-/// keepalived's words for a failed attempt, for `LastError` and the log.
-public enum FailureText {
-    public static func describe(_ failure: ProbeFailure) -> String {
-        switch failure {
-        case .connectionRefused: "connection refused"
-        case .timeout: "timeout"
-        case .connectionFailed(let reason): "connection failed: \(reason)"
-        case .httpStatus(let status): "HTTP status code error: \(status)"
-        case .digestMismatch(let expected, let received): "MD5 digest error: expected \(expected), got \(received)"
-        case .tlsHandshake(let reason): "SSL handshake failed: \(reason)"
-        case .smtpBanner(let reason): "SMTP error: \(reason)"
-        case .dnsNoAnswer: "DNS query got no answer"
-        case .icmpUnreachable: "ICMP unreachable"
-        case .udpNoReply: "UDP got no reply"
-        case .replyLength(let length): "reply length \(length) out of range"
-        case .scriptExit(let status): "exited with status \(status)"
-        case .scriptTimeout: "timed out"
-        case .fileValue(let reason): "file check: \(reason)"
-        case .other(let reason): reason
-        }
     }
 }

@@ -9,7 +9,7 @@ import Logging
 actor RealServerMonitor {
     let spec: RealServerSpec
     private let probes: [any RealServerProbe]
-    private let notifier: ServerNotifier
+    private var notifier: ServerNotifier
     private let logger: Logger
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
@@ -53,7 +53,9 @@ actor RealServerMonitor {
         guard suspend != suspended else { return }
         suspended = suspend
         if suspend {
-            logger.info("Suspending checkers of \(spec.realServer) in VS \(spec.virtualServer): this node does not hold its VIP")
+            logger.info(
+                "Suspending checkers of \(spec.realServer) in VS \(spec.virtualServer): this node does not hold its VIP"
+            )
             stopLoops()
         } else {
             logger.info("Resuming checkers of \(spec.realServer) in VS \(spec.virtualServer)")
@@ -62,12 +64,24 @@ actor RealServerMonitor {
         }
     }
 
+    /// After a reload that kept this server: notify scripts and alerts follow the new global_defs
+    /// (script_user, enable_script_security, SMTP settings).
+    func use(_ notifier: ServerNotifier) { self.notifier = notifier }
+
     /// Drain, Enable or Disable from the bus (already authorized).
     func setAdminState(_ state: AdminState, by caller: String) {
         logger.info("\(state.verb) service \(spec.realServer) of VS \(spec.virtualServer) (asked by \(caller))")
         guard state != admin else { return }
         admin = state
         publish(["AdminState": .string(state.rawValue)])
+    }
+
+    /// Publishes every changing property again (see `ScriptMonitor.republish`).
+    func republish() {
+        publish([
+            "Healthy": .boolean(health.healthy), "Weight": .int32(Int32(clamping: health.weight)),
+            "LastError": .string(lastError), "AdminState": .string(admin.rawValue),
+        ])
     }
 
     /// Stops checking; with `omega` a healthy server's notify_down runs (and is waited for).
@@ -80,6 +94,11 @@ actor RealServerMonitor {
     }
 
     private var now: Duration { origin.duration(to: clock.now) }
+
+    /// `LastError`: the probe module's keepalived line for the first failing checker.
+    var lastError: String {
+        health.lastError(keywords: spec.checkers.map(\.keyword), target: spec.realServer)
+    }
 
     private func startLoops() {
         for (index, probe) in probes.enumerated() {
@@ -105,18 +124,22 @@ actor RealServerMonitor {
     private func record(_ index: Int, _ result: ProbeResult) {
         let change = health.record(checker: index, result, at: now)
         let keyword = spec.checkers[index].keyword
-        let service = "\(keyword) on service \(spec.realServer) of VS \(spec.virtualServer)"
+        let (target, service) = (
+            spec.realServer, "\(keyword) on service \(spec.realServer) of VS \(spec.virtualServer)"
+        )
         switch change.checker {
         case .up: logger.info("\(service) succeeded")
         case .down(let failure):
-            logger.warning("\(service) failed: \(FailureText.describe(failure))")
+            logger.warning("\(failure.logLine(keyword: keyword, target: target))")
+            logger.warning("\(service) failed after \(spec.checkers[index].settings.retry) retries")
         case .retrying(let failure, let attempt, let retries):
-            logger.info("\(service) failed: \(FailureText.describe(failure)); retry \(attempt) of \(retries)")
+            logger.info("\(failure.logLine(keyword: keyword, target: target)) (retry \(attempt) of \(retries))")
         case .stillDown(let failure):
-            logger.debug("\(service) still failing: \(FailureText.describe(failure))")
+            logger.debug("\(failure.logLine(keyword: keyword, target: target))")
         case nil: break
         }
-        var changes: [String: DBusValue] = ["LastError": .string(health.lastError)]
+        let lastError = self.lastError
+        var changes: [String: DBusValue] = ["LastError": .string(lastError)]
         if let weight = change.weight { changes["Weight"] = .int32(Int32(clamping: weight)) }
         if let healthy = change.healthy {
             changes["Healthy"] = .boolean(healthy)
@@ -127,7 +150,7 @@ actor RealServerMonitor {
                 logger.warning("Removing service \(spec.realServer) from VS \(spec.virtualServer)")
                 if let notifyDown = spec.notifyDown { notifier.run(notifyDown, for: spec) }
             }
-            if spec.smtpAlert { notifier.alert(spec, healthy: healthy, reason: health.lastError) }
+            if spec.smtpAlert { notifier.alert(spec, healthy: healthy, reason: lastError) }
         }
         publish(changes)
     }

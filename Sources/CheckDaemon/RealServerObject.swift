@@ -15,7 +15,8 @@ enum RealServerObject {
     /// The object with its fixed properties and the starting state; `Drain`, `Enable` and
     /// `Disable` ask polkit for `action` (uid 0 passes without asking), then change the monitor.
     static func make(
-        _ spec: RealServerSpec, health: RealServerHealth, root: ObjectPath, xml: String, action: String,
+        _ spec: RealServerSpec, health: RealServerHealth, lastError: String, root: ObjectPath, xml: String,
+        action: String,
         bus: BusPresence, setAdminState: @escaping @Sendable (AdminState, DBusCaller) async -> Void
     ) throws -> DBusObject {
         let path = try path(root: root, virtualServer: spec.virtualServer, realServer: spec.realServer)
@@ -27,7 +28,7 @@ enum RealServerObject {
             "Healthy": .boolean(health.healthy),
             "Weight": .int32(Int32(clamping: health.weight)),
             "Checkers": .array(element: .string, spec.checkers.map { .string($0.keyword) }),
-            "LastError": .string(health.lastError),
+            "LastError": .string(lastError),
             "AdminState": .string(AdminState.enabled.rawValue),
         ]
         for (name, value) in values { try object.setProperty(interface, name, value) }

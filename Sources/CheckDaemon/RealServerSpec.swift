@@ -85,7 +85,9 @@ public struct RealServerSpec: Sendable, Hashable {
             for real in virtual.realServers {
                 let spec = RealServerSpec(real, of: virtual, globals: configuration.globalDefinitions)
                 guard seen.insert([spec.virtualServer, spec.realServer]).inserted else {
-                    warnings.append("real server \(spec.realServer) appears twice in VS \(spec.virtualServer); the first one is checked")
+                    warnings.append(
+                        "real server \(spec.realServer) appears twice in VS \(spec.virtualServer); the first one is checked"
+                    )
                     continue
                 }
                 if virtual.haSuspend, spec.suspendUnlessHolding == nil {

@@ -17,6 +17,7 @@ actor ScriptMonitor {
     private let logger: Logger
     private var health: ScriptHealth
     private var lastExitStatus: Int32 = -1
+    private var lastRun: UInt64?
     private var task: Task<Void, Never>?
 
     init(
@@ -27,16 +28,16 @@ actor ScriptMonitor {
         self.prepared = prepared
         self.object = object
         self.logger = logger
-        health = ScriptHealth(rise: definition.rise, fall: definition.fall, initFail: definition.initFail)
+        health = Self.startingHealth(definition, prepared: prepared)
     }
 
-    /// The status an object for `definition` starts with: FAILED with init_fail, or when the
+    /// Where `definition` starts: FAILED with init_fail, or when the
     /// script is refused (it can never pass), else INIT.
-    static func initialStatus(
+    static func startingHealth(
         _ definition: VRRPScript, prepared: Result<ScriptLauncher.Prepared, ScriptLauncher.Refusal>
-    ) -> ScriptStatus {
-        if case .failure = prepared { return .failed }
-        return definition.initFail ? .failed : .initial
+    ) -> ScriptHealth {
+        let refused = if case .failure = prepared { true } else { false }
+        return ScriptHealth(rise: definition.rise, fall: definition.fall, initFail: definition.initFail || refused)
     }
 
     var status: ScriptStatus { health.status }
@@ -50,6 +51,18 @@ actor ScriptMonitor {
             let invocation = prepared.invocation(timeout: .seconds(definition.timeout ?? definition.interval))
             let interval = Duration.seconds(definition.interval)
             task = Task { await self.loop(invocation, interval: interval) }
+        }
+    }
+
+    /// Publishes every changing property again (after the daemon joined or rejoined the bus,
+    /// so a change made while the object was being exported is not lost).
+    func republish() {
+        var values: [String: DBusValue] = [
+            "Status": .string(health.status.rawValue), "LastExitStatus": .int32(lastExitStatus),
+        ]
+        if let lastRun { values["LastRun"] = .uint64(lastRun) }
+        do { try object.update(ScriptObject.interface, values) } catch {
+            logger.warning("VRRP_Script(\(definition.name)): cannot publish its state: \(error)")
         }
     }
 
@@ -67,7 +80,8 @@ actor ScriptMonitor {
             let result = await ScriptProcess.run(invocation)
             if Task.isCancelled || result.outcome == .cancelled { return }
             finished(result)
-            let next = PeriodicSchedule.nextTick(after: origin.duration(to: clock.now), start: .zero, interval: interval)
+            let next = PeriodicSchedule.nextTick(
+                after: origin.duration(to: clock.now), start: .zero, interval: interval)
             do { try await Task.sleep(until: origin + next, clock: clock) } catch { return }
         }
     }
@@ -75,7 +89,9 @@ actor ScriptMonitor {
     private func finished(_ result: ScriptResult) {
         let name = definition.name
         let exitStatus = Self.exitStatus(result.outcome)
-        var changes: [String: DBusValue] = ["LastRun": .uint64(WallClock.microsecondsSinceEpoch())]
+        let now = WallClock.microsecondsSinceEpoch()
+        lastRun = now
+        var changes: [String: DBusValue] = ["LastRun": .uint64(now)]
         if exitStatus != lastExitStatus {
             if lastExitStatus != -1 || exitStatus != 0 {
                 logger.info("Script `\(name)` now returning \(exitStatus)")

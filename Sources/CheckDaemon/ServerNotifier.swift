@@ -1,5 +1,6 @@
 import KeepalivedConfig
 import Logging
+import SMTPAlert
 import ScriptRunner
 
 /// What happens around a real server's flip besides the log: its notify_up/notify_down script
@@ -7,10 +8,10 @@ import ScriptRunner
 final class ServerNotifier: Sendable {
     private let launcher: ScriptLauncher
     private let queue = ScriptQueue()
-    private let alerts: any CheckerAlertSink
+    private let alerts: (any CheckerAlertSink)?
     private let logger: Logger
 
-    init(launcher: ScriptLauncher, alerts: any CheckerAlertSink, logger: Logger) {
+    init(launcher: ScriptLauncher, alerts: (any CheckerAlertSink)?, logger: Logger) {
         self.launcher = launcher
         self.alerts = alerts
         self.logger = logger
@@ -45,7 +46,10 @@ final class ServerNotifier: Sendable {
     func alert(_ spec: RealServerSpec, healthy: Bool, reason: String) {
         let alert = CheckerAlert(
             virtualServer: spec.virtualServer, realServer: spec.realServer, healthy: healthy, reason: reason)
-        let alerts = alerts
+        guard let alerts else {
+            logger.debug("smtp_alert is set but global_defs names no smtp_server or notification_email")
+            return
+        }
         Task { await alerts.send(alert) }
     }
 }
@@ -57,10 +61,6 @@ public struct CheckerAlert: Sendable, Hashable {
     public var healthy: Bool
     public var reason: String
 
-    /// keepalived's subject line for checker alerts.
-    public var subject: String {
-        "[\(realServer)] of VS \(virtualServer) is \(healthy ? "UP" : "DOWN")"
-    }
 }
 
 /// Where checkd's SMTP alerts (`smtp_alert`, `smtp_alert_checker`) go.
@@ -68,14 +68,24 @@ public protocol CheckerAlertSink: Sendable {
     func send(_ alert: CheckerAlert) async
 }
 
-/// HOOK for SMTP alerts: the `SMTPAlert` module is written on another branch and not merged
-/// yet, so no mail is sent; this sink says so in the log for every alert it would send.
-public struct SMTPAlertNotMerged: CheckerAlertSink {
-    let logger: Logger
+/// keepalived's checker mail through the SMTPAlert module: one per real server going up or
+/// down, sent on a task of its own so a dead SMTP server costs a log line, never a check.
+public struct SMTPCheckerAlerts: CheckerAlertSink {
+    let alerter: SMTPAlerter
 
-    public init(logger: Logger) { self.logger = logger }
+    /// nil when global_defs names no SMTP server or no recipient (keepalived then sends nothing).
+    public init?(_ globals: GlobalDefinitions, logger: Logger) {
+        guard let settings = SMTPAlertSettings(globals) else { return nil }
+        alerter = SMTPAlerter(settings: settings, logger: logger)
+    }
 
     public func send(_ alert: CheckerAlert) async {
-        logger.warning("SMTP alert not sent (checkd has no SMTP sender yet): \(alert.subject)")
+        let body =
+            alert.healthy ? "=> CHECK succeed on service <=" : "=> CHECK failed on service : \(alert.reason) <="
+        await alerter.post(
+            .realServer(
+                alert.realServer, of: alert.virtualServer, isUp: alert.healthy, body: body,
+                routerID: alerter.settings.routerID)
+        ).value
     }
 }

@@ -26,7 +26,9 @@ import Testing
 
     @Test func failuresAreRetriedAfterDelayBeforeRetryThenTheCheckerGoesDown() {
         var schedule = CheckerSchedule(timing: Self.timing, now: .zero, warmupFraction: 0)
-        #expect(schedule.record(.failure(.connectionRefused), at: .zero) == .retrying(.connectionRefused, attempt: 1, of: 2))
+        #expect(
+            schedule.record(.failure(.connectionRefused), at: .zero) == .retrying(.connectionRefused, attempt: 1, of: 2)
+        )
         #expect(schedule.nextAttempt == .seconds(2))
         #expect(schedule.isUp)
         #expect(schedule.record(.failure(.timeout), at: .seconds(2)) == .retrying(.timeout, attempt: 2, of: 2))
@@ -44,7 +46,9 @@ import Testing
         #expect(schedule.retriesUsed == 0)
         #expect(schedule.lastFailure == nil)
         #expect(schedule.nextAttempt == .seconds(12))
-        #expect(schedule.record(.failure(.connectionRefused), at: .seconds(12)) == .retrying(.connectionRefused, attempt: 1, of: 2))
+        #expect(
+            schedule.record(.failure(.connectionRefused), at: .seconds(12))
+                == .retrying(.connectionRefused, attempt: 1, of: 2))
     }
 
     @Test func aDownCheckerStaysDownQuietly() {
@@ -73,7 +77,8 @@ import Testing
         }
         #expect(attempts == [0, 10, 20, 22, 32, 42].map { Duration.seconds($0) })
         #expect(transitions.map(\.0) == [.seconds(20), .seconds(22), .seconds(32)])
-        #expect(transitions.map(\.1) == [.retrying(.connectionRefused, attempt: 1, of: 1), .down(.connectionRefused), .up])
+        #expect(
+            transitions.map(\.1) == [.retrying(.connectionRefused, attempt: 1, of: 1), .down(.connectionRefused), .up])
     }
 
     @Test func aResumedCheckerAttemptsAtOnceAndKeepsItsVerdict() {
@@ -99,7 +104,7 @@ import Testing
 
     @Test func aServerWithoutCheckersIsHealthy() {
         #expect(health(checkers: 0).healthy)
-        #expect(health(checkers: 0).lastError == "")
+        #expect(health(checkers: 0).lastError(keywords: [], target: "[10.0.0.2]:80") == "")
     }
 
     @Test func healthyOnlyWhileEveryCheckerPasses() {
@@ -107,16 +112,20 @@ import Testing
         #expect(server.healthy)
         let first = server.record(checker: 1, .failure(.connectionRefused), at: .zero)
         #expect(first.healthy == false)
-        #expect(server.lastError == "connection refused")
+        #expect(
+            server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80")
+                == "Error connecting server [10.0.0.2]:80 (connection refused).")
         let second = server.record(checker: 0, .failure(.timeout), at: .zero)
         #expect(second.healthy == nil)
-        #expect(server.lastError == "timeout")
+        #expect(
+            server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80")
+                == "TCP connection to [10.0.0.2]:80 failed (timeout).")
         let third = server.record(checker: 0, .success(weight: nil), at: .seconds(5))
         #expect(third.checker == .up)
         #expect(third.healthy == nil)
         let fourth = server.record(checker: 1, .success(weight: nil), at: .seconds(5))
         #expect(fourth.healthy == true)
-        #expect(server.lastError == "")
+        #expect(server.lastError(keywords: ["TCP_CHECK", "HTTP_GET"], target: "[10.0.0.2]:80") == "")
     }
 
     @Test func aDynamicCheckerSetsTheWeight() {

@@ -80,7 +80,8 @@ struct PolkitCheckdTests {
                 #expect(refused.status != 0, "\(call.last!) was allowed")
                 #expect(refused.stderr.contains("Access denied"), "\(call.last!): \(refused.stderr)")
             }
-            #expect(try await checkd.serverProperty(Self.virtualServer, Self.realServer, "AdminState") == #"s "ENABLED""#)
+            #expect(
+                try await checkd.serverProperty(Self.virtualServer, Self.realServer, "AdminState") == #"s "ENABLED""#)
 
             let read = try await busctl(
                 as: Self.nobody, bus,
@@ -93,7 +94,10 @@ struct PolkitCheckdTests {
             #expect(read.stdout.contains("b true"))
             let managed = try await busctl(
                 as: Self.nobody, bus,
-                ["call", CheckdProcess.busName, CheckdProcess.root, "org.freedesktop.DBus.ObjectManager", "GetManagedObjects"])
+                [
+                    "call", CheckdProcess.busName, CheckdProcess.root, "org.freedesktop.DBus.ObjectManager",
+                    "GetManagedObjects",
+                ])
             #expect(managed.status == 0, "\(managed.stderr)")
         }
     }
@@ -102,7 +106,8 @@ struct PolkitCheckdTests {
         try await withPolkitLab { bus, checkd in
             let drained = try await checkd.busctl(method("Drain"))
             #expect(drained.status == 0, "\(drained.stderr)")
-            #expect(try await checkd.serverProperty(Self.virtualServer, Self.realServer, "AdminState") == #"s "DRAINED""#)
+            #expect(
+                try await checkd.serverProperty(Self.virtualServer, Self.realServer, "AdminState") == #"s "DRAINED""#)
             let reloaded = try await checkd.busctl(reload)
             #expect(reloaded.status == 0, "\(reloaded.stderr)")
         }

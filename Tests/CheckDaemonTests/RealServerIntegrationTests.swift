@@ -91,7 +91,9 @@ struct RealServerIntegrationTests {
                     try await checkd.waitForLog("Adding service \(rs) to VS \(vs)")
                     try await checkd.waitFor("i 7", "Weight") { try await checkd.serverProperty(vs, rs, "Weight") }
                     try "1".write(toFile: files.path("status"), atomically: true, encoding: .utf8)
-                    try await checkd.waitFor("b false", "Healthy") { try await checkd.serverProperty(vs, rs, "Healthy") }
+                    try await checkd.waitFor("b false", "Healthy") {
+                        try await checkd.serverProperty(vs, rs, "Healthy")
+                    }
                 }
             }
         }
@@ -120,7 +122,7 @@ struct RealServerIntegrationTests {
 
                     let withArgument = try await checkd.call(vs, rs, "Drain", ["s", "now"])
                     #expect(withArgument.status != 0)
-                    #expect(withArgument.stderr.contains("nvalid"), "\(withArgument.stderr)")
+                    #expect(withArgument.stderr.contains("expected arguments (), got (s)"), "\(withArgument.stderr)")
                     let unknown = try await checkd.call(vs, rs, "Explode")
                     #expect(unknown.status != 0)
                     let nowhere = try await checkd.busctl([
@@ -130,6 +132,87 @@ struct RealServerIntegrationTests {
                     #expect(nowhere.status != 0)
                     #expect(checkd.process.isRunning)
                     #expect(try await checkd.serverProperty(vs, rs, "AdminState") == #"s "ENABLED""#)
+                }
+            }
+        }
+    }
+
+    @Test func omegaRunsNotifyDownOfHealthyServersAtShutdown() async throws {
+        try await TestFiles.with { files in
+            let notify = try files.script("notify.sh", "echo \"$1\" >> \(files.path("notified"))")
+            let config = """
+                virtual_server 192.0.2.10 80 {
+                    protocol TCP
+                    omega
+                    real_server 127.0.0.8 80 {
+                        notify_down "\(notify) down-8"
+                    }
+                }
+                virtual_server 192.0.2.11 80 {
+                    protocol TCP
+                    real_server 127.0.0.9 80 {
+                        notify_down "\(notify) down-9"
+                    }
+                }
+                """
+            try await withPrivateBus { bus in
+                try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
+                    checkd.process.signal(SIGTERM)
+                    let exit = await checkd.process.wait(seconds: 30)
+                    #expect(exit.status == 0, "\(exit.stderr)")
+                    #expect(files.read("notified") == "down-8\n")
+                }
+            }
+        }
+    }
+
+    @Test func smtpAlertCheckerMailsEveryFlipOfAServer() async throws {
+        let sink = try ChildProcess("/usr/bin/python3", [Repository.root + "/Tests/Fixtures/smtp-sink.py"])
+        defer { sink.signal(SIGKILL) }
+        guard await sink.waitForOutput(containing: "PORT ") else { throw TestFailure("sink: \(sink.stderr)") }
+        let port = try #require(
+            sink.stdout.split(separator: "\n").first { $0.hasPrefix("PORT ") }.flatMap { Int($0.dropFirst(5)) })
+        try await TestFiles.with { files in
+            let check = try files.script("misc.sh", "[ -e \(files.path("ok")) ]")
+            files.touch("ok")
+            let config = """
+                global_defs {
+                    router_id lb-check
+                    notification_email {
+                        ops@example.com
+                    }
+                    notification_email_from checkd@lb-check
+                    smtp_server 127.0.0.1 \(port)
+                    smtp_alert_checker
+                }
+                virtual_server 192.0.2.10 80 {
+                    delay_loop 1
+                    protocol TCP
+                    real_server 127.0.0.10 80 {
+                        MISC_CHECK {
+                            misc_path "\(check)"
+                            warmup 0
+                        }
+                    }
+                }
+                """
+            try await withPrivateBus { bus in
+                try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
+                    files.remove("ok")
+                    try await checkd.waitForLog("Removing service [127.0.0.10]:80 from VS \(Self.virtualServer)")
+                    files.touch("ok")
+                    try await checkd.waitForLog("Adding service [127.0.0.10]:80 to VS \(Self.virtualServer)")
+                    func mails() -> [String] {
+                        sink.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }.map(String.init)
+                    }
+                    try await checkd.waitFor("2", "mails") { "\(mails().count)" }
+                    let subjects = mails().map { line in
+                        line.components(separatedBy: "Subject: ").dropFirst().first?.components(separatedBy: "\\r\\n")
+                            .first
+                    }
+                    let prefix = "[lb-check] Realserver [127.0.0.10]:80 of virtual server \(Self.virtualServer)"
+                    #expect(subjects == [prefix + " - DOWN", prefix + " - UP"])
+                    #expect(mails()[0].contains("CHECK failed on service : Misc check for [127.0.0.10]:80 failed"))
                 }
             }
         }

@@ -51,7 +51,8 @@ import Testing
         let before = try specs(Self.base)
         let after = try specs(
             Self.base.replacingOccurrences(
-                of: "    real_server 10.0.0.3 {", with: "    real_server 10.0.0.9 80 {\n    }\n    real_server 10.0.0.3 {"))
+                of: "    real_server 10.0.0.3 {",
+                with: "    real_server 10.0.0.9 80 {\n    }\n    real_server 10.0.0.3 {"))
         #expect(after.count == 3)
         #expect(before[0] == after[0])
         let changed = try specs(Self.base.replacingOccurrences(of: "connect_timeout 2", with: "connect_timeout 3"))

@@ -47,7 +47,8 @@ struct ReloadIntegrationTests {
                     try await checkd.waitFor("1", "server runs") { "\(files.lines("runs-server"))" }
                     let lastRun = try await checkd.scriptProperty("kept", "LastRun")
                     let vs = "[192.0.2.10]:80"
-                    #expect(try await checkd.managedPaths().contains(CheckdProcess.realServerPath(vs, "[127.0.0.5]:80")))
+                    #expect(
+                        try await checkd.managedPaths().contains(CheckdProcess.realServerPath(vs, "[127.0.0.5]:80")))
 
                     let added = "    real_server 127.0.0.6 80 {\n    }\n"
                     try config(files, keptWeight: -10, changedWeight: -30, extra: added)

@@ -61,7 +61,8 @@ struct ScriptIntegrationTests {
                     }
                     #expect(try await checkd.scriptProperty("slow", "LastExitStatus") == "i 137")
                     #expect(checkd.log.contains("VRRP_Script(slow) failed (timed out)"))
-                    let pid = try #require(Int32(files.read("child.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+                    let pid = try #require(
+                        Int32(files.read("child.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
                     // The grandchild was killed too (it may linger as a zombie until init reaps it).
                     let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
                     #expect(state.isEmpty || state.contains(") Z "), "grandchild still runs: \(state)")
@@ -133,9 +134,11 @@ struct ScriptIntegrationTests {
             let config = "vrrp_script ok {\n    script \"\(script)\"\n    interval 1\n}\n"
             try await withPrivateBus { bus in
                 try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
-                    try await checkd.waitForLog("SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
+                    try await checkd.waitForLog(
+                        "SECURITY VIOLATION - scripts are being executed but script_security not enabled.")
                     if getpwnam("keepalived_script") == nil {
-                        #expect(checkd.log.contains("default user 'keepalived_script' for script execution does not exist"))
+                        #expect(
+                            checkd.log.contains("default user 'keepalived_script' for script execution does not exist"))
                     }
                 }
             }

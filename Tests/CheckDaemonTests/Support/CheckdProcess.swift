@@ -1,7 +1,7 @@
 import DBus
 import Foundation
-import Synchronization
 import KeepaliveTestSupport
+import Synchronization
 
 /// The built `checkd` on a private bus, with its configuration in a fresh directory and its
 /// objects read back with `busctl`, as an administrator would.
@@ -219,7 +219,9 @@ final class LoopbackListener: Sendable {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, 16) == 0 else {
             Glibc.close(fd)
