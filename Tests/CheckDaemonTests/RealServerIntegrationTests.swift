@@ -137,15 +137,17 @@ struct RealServerIntegrationTests {
         }
     }
 
-    @Test func omegaRunsNotifyDownOfHealthyServersAtShutdown() async throws {
+    @Test func omegaRunsNotifyDownOfHealthyServersAtShutdownAsItsUser() async throws {
         try await TestFiles.with { files in
-            let notify = try files.script("notify.sh", "echo \"$1\" >> \(files.path("notified"))")
+            let notify = try files.script("notify.sh", "echo \"$1 $(id -u)\" >> \(files.path("notified"))")
+            files.touch("notified")
+            chmod(files.path("notified"), 0o666)
             let config = """
                 virtual_server 192.0.2.10 80 {
                     protocol TCP
                     omega
                     real_server 127.0.0.8 80 {
-                        notify_down "\(notify) down-8"
+                        notify_down "\(notify) down-8" nobody
                     }
                 }
                 virtual_server 192.0.2.11 80 {
@@ -160,7 +162,7 @@ struct RealServerIntegrationTests {
                     checkd.process.signal(SIGTERM)
                     let exit = await checkd.process.wait(seconds: 30)
                     #expect(exit.status == 0, "\(exit.stderr)")
-                    #expect(files.read("notified") == "down-8\n")
+                    #expect(files.read("notified") == "down-8 65534\n")
                 }
             }
         }

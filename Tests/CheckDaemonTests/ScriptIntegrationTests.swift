@@ -144,4 +144,31 @@ struct ScriptIntegrationTests {
             }
         }
     }
+
+    @Test func afterTheBusRestartsTheObjectsComeBackWithTheirStateAndKeepChanging() async throws {
+        try await TestFiles.with { files in
+            let script = try files.script("chk.sh", "[ -e \(files.path("ok")) ]")
+            files.touch("ok")
+            let config = "vrrp_script chk {\n    script \"\(script)\"\n    interval 1\n}\n"
+            try await withPrivateBus { bus in
+                try await CheckdProcess.with(config: config, in: files.directory, bus: bus) { checkd in
+                    try await checkd.waitFor(#"s "OK""#, "Status") { try await checkd.scriptProperty("chk", "Status") }
+                    let restarted = try await bus.restarted()
+                    do {
+                        try await checkd.waitFor(#"s "OK""#, "Status after the restart") {
+                            try await checkd.scriptProperty("chk", "Status")
+                        }
+                        files.remove("ok")
+                        try await checkd.waitFor(#"s "FAILED""#, "Status") {
+                            try await checkd.scriptProperty("chk", "Status")
+                        }
+                    } catch {
+                        await restarted.stop()
+                        throw error
+                    }
+                    await restarted.stop()
+                }
+            }
+        }
+    }
 }

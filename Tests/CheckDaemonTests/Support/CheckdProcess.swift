@@ -89,7 +89,7 @@ final class CheckdProcess: Sendable {
     }
 
     func busctl(_ arguments: [String]) async throws -> CommandResult {
-        try await run("/usr/bin/busctl", ["--address=\(bus.address)"] + arguments)
+        try await run("/usr/bin/busctl", ["--address=\(bus.socketAddress)"] + arguments)
     }
 
     /// Polls until `read()` returns `expected`; fails with the last value and the log.
