@@ -9,6 +9,8 @@ public final class NeighbourAdvertSender: Sendable {
     /// The interface as it was when the sender opened.
     public let interface: NetworkInterface
     private let descriptor: SocketDescriptor
+    /// `net.ipv6.conf.IF.forwarding`, opened in the sender's namespace and re-read per send.
+    private let forwarding: SocketDescriptor?
 
     /// Opens the packet socket in the calling thread's network namespace.
     public init(interface name: String) throws(VRRPSocketError) {
@@ -17,6 +19,8 @@ public final class NeighbourAdvertSender: Sendable {
         guard fd >= 0 else { throw .lastError("socket(AF_PACKET, SOCK_RAW)") }
         self.interface = interface
         self.descriptor = SocketDescriptor(fd)
+        let file = clinux_open_readonly("/proc/sys/net/ipv6/conf/\(name)/forwarding")
+        self.forwarding = file >= 0 ? SocketDescriptor(file) : nil
     }
 
     /// Sends one neighbour advert per IPv6 address, in order (IPv4 addresses are refused).
@@ -26,9 +30,13 @@ public final class NeighbourAdvertSender: Sendable {
         if let hardwareAddress, hardwareAddress.count != 6 { throw .invalidHardwareAddress(hardwareAddress) }
         let source = hardwareAddress ?? interface.hardwareAddress
         guard source.count == 6 else { throw .noHardwareAddress(interface: interface.name) }
+        let isRouter = forwardsIPv6
         var firstError: VRRPSocketError?
         for address in addresses {
-            guard let advert = try? UnsolicitedNeighbourAdvert(target: address, hardwareAddress: source) else {
+            guard
+                let advert = try? UnsolicitedNeighbourAdvert(
+                    target: address, hardwareAddress: source, isRouter: isRouter)
+            else {
                 if firstError == nil { firstError = .unsupportedAddress(address) }
                 continue
             }
@@ -55,8 +63,21 @@ public final class NeighbourAdvertSender: Sendable {
         }
     }
 
+    /// Whether the interface forwards IPv6: keepalived then sets the router flag, so hosts
+    /// keep the new master as their default router. Read at send time, in the namespace the
+    /// sender was opened in (a /proc/sys file answers for the namespace it was opened in).
+    var forwardsIPv6: Bool {
+        guard let forwarding else { return false }
+        let value = try? forwarding.withOpenDescriptor { fd -> UInt8? in
+            var byte: UInt8 = 0
+            return pread(fd, &byte, 1, 0) == 1 ? byte : nil
+        }
+        return (value ?? nil).map { $0 != UInt8(ascii: "0") } ?? false
+    }
+
     public func close() {
         descriptor.close()
+        forwarding?.close()
     }
 
     private func sendFrame(_ fd: Int32, _ frame: [UInt8], _ label: String) throws(VRRPSocketError) {

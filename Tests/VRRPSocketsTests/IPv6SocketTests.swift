@@ -182,6 +182,14 @@ struct IPv6SocketTests {
                 try run("/usr/sbin/ip", ["-n", net.b, "neigh", "show", "\(vip)", "dev", net.interfaceB]).contains(mac)
             }
             #expect(throws: VRRPSocketError.unsupportedAddress(net.addressA)) { try sender.send([net.addressA]) }
+
+            // A forwarding interface sets the router flag, as keepalived does.
+            try run(
+                "/usr/sbin/ip",
+                ["netns", "exec", net.a, "sysctl", "-qw", "net.ipv6.conf.\(net.interfaceA).forwarding=1"])
+            try sender.send([vip])
+            let (routerAdvert, _, _) = try #require(capture.next(type: 136))
+            #expect(routerAdvert[4] == 0xA0, "router and override flags")
         }
     }
 }
