@@ -88,6 +88,24 @@ struct IPv6SocketTests {
     }
 
     @Test(
+        "without a link-local address (IPv6 off on the link) an IPv6 socket is refused with a clear error",
+        .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"))
+    func noLinkLocalAddress() async throws {
+        try await NamespacePair.with { net in
+            try run(
+                "/usr/sbin/ip",
+                ["netns", "exec", net.a, "sysctl", "-qw", "net.ipv6.conf.\(net.interfaceA).disable_ipv6=1"])
+            let error = #expect(throws: VRRPSocketError.noIPv6LinkLocalAddress(interface: net.interfaceA)) {
+                try NetworkNamespace.withEntered(net.a) {
+                    try VRRPSocket(
+                        .init(interface: net.interfaceA, destination: .multicast(group: VRRPAdvert.ipv6MulticastGroup)))
+                }
+            }
+            #expect(error.map { "\($0)" } == "interface \(net.interfaceA) has no IPv6 link-local address")
+        }
+    }
+
+    @Test(
         "unicast to a link-local peer (the interface is its scope) and to a global peer",
         .enabled(if: getuid() == 0, "needs root: raw sockets in network namespaces"),
         arguments: [true, false])
