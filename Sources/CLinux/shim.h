@@ -58,4 +58,11 @@ static inline const char *clinux_strerror(int code) {
     return strerror(code);
 }
 
+/// IPv6 packet info (`IPV6_PKTINFO`): glibc declares `struct in6_pktinfo` only under
+/// _GNU_SOURCE, so the same layout (RFC 3542 §6.1) under our own name.
+struct clinux_in6_pktinfo {
+    struct in6_addr ipi6_addr;
+    unsigned int ipi6_ifindex;
+};
+
 #endif

@@ -16,6 +16,8 @@ public actor InstanceRunner {
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
     private let arp: GratuitousARPSender
+    /// Unsolicited neighbour adverts for IPv6 VIPs.
+    private let neighbourAdverts: NeighbourAdvertSender
     /// Paces gratuitous ARPs on the interface (`vrrp_garp_interval`), shared with its siblings.
     private let garpPacer: GratuitousARPPacer
     private var addresses: VirtualAddressTable
@@ -86,6 +88,7 @@ public actor InstanceRunner {
                 sourceAddress: settings.sourceAddress, receiveQueueLimit: Self.receiveQueueLimit))
         do {
             arp = try GratuitousARPSender(interface: settings.interface)
+            neighbourAdverts = try NeighbourAdvertSender(interface: settings.interface)
             let netlink = try RouteNetlink()
             addresses = try VirtualAddressTable(
                 netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
@@ -99,7 +102,7 @@ public actor InstanceRunner {
             throw error
         }
         self.socket = socket
-        let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
+        let own = Set(socket.interface.ipv4Addresses + socket.interface.ipv6Addresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         self.origin = origin
         diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
@@ -137,7 +140,10 @@ public actor InstanceRunner {
                 logger.error("VRRP_Instance(\(name)) promote_secondaries: \(error)")
             }
         }
-        let adverts = socket.adverts()
+        // keepalived checks the hop limit of multicast adverts only: its own IPv6 unicast
+        // adverts leave with the kernel's default of 64.
+        let isUnicast = if case .unicast = settings.destination { true } else { false }
+        let adverts = socket.adverts(options: AdvertDecodeOptions(requireTTL255: !isUnicast))
         receiveTask = Task { [weak self] in
             for await result in adverts {
                 guard let self else { return }
@@ -158,6 +164,7 @@ public actor InstanceRunner {
         socket.close()
         arp.close()
         promotedSecondaries?.restore()
+        neighbourAdverts.close()
         await notifier.finish()
         await lastDelivery?.finish(within: .seconds(2))
     }
@@ -406,33 +413,31 @@ public actor InstanceRunner {
         }
     }
 
-    /// keepalived's gratuitous ARP as MASTER: a burst of `garp_master_repeat` now, another
-    /// after `garp_master_delay`, then one of `garp_master_refresh_repeat` every
-    /// `garp_master_refresh` seconds. On its own task, so adverts are never delayed; cancelled
-    /// when the addresses go.
+    /// keepalived's gratuitous ARP (IPv4) and unsolicited neighbour adverts (IPv6) as MASTER,
+    /// on `TakeoverAnnouncer`'s schedule. On its own task, so adverts are never delayed;
+    /// cancelled when the addresses go.
     private func announce() {
         let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
         guard !addresses.isEmpty else { return }
-        let text = addresses.map(\.description).joined(separator: ", ")
-        logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        let announcer = TakeoverAnnouncer(
+            arp: arp, neighbourAdverts: neighbourAdverts, pacer: garpPacer, settings: settings, addresses: addresses)
+        if !announcer.ipv4.isEmpty {
+            let text = announcer.ipv4.map(\.description).joined(separator: ", ")
+            logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        }
+        if !announcer.ipv6.isEmpty {
+            let text = announcer.ipv6.map(\.description).joined(separator: ", ")
+            logger.info(
+                "VRRP_Instance(\(name)) Sending unsolicited Neighbour Adverts on \(settings.interface) for \(text)")
+        }
         garpTask?.cancel()
-        let (arp, pacer, logger, name, settings) = (self.arp, garpPacer, logger, name, settings)
+        let (logger, name) = (logger, name)
         garpTask = Task {
             do {
-                let (burst, interval) = (max(settings.garpMasterRepeat, 1), settings.garpInterval)
-                try await arp.announce(addresses, count: burst, interval: interval, pacer: pacer)
-                if settings.garpMasterDelay > 0 {
-                    try await Task.sleep(for: .seconds(settings.garpMasterDelay))
-                    try await arp.announce(addresses, count: burst, interval: interval, pacer: pacer)
-                }
-                while settings.garpMasterRefresh > 0 {
-                    try await Task.sleep(for: .seconds(settings.garpMasterRefresh))
-                    let refresh = max(settings.garpMasterRefreshRepeat, 1)
-                    try await arp.announce(addresses, count: refresh, interval: interval, pacer: pacer)
-                }
+                try await announcer.run()
             } catch is CancellationError {
             } catch {
-                logger.warning("VRRP_Instance(\(name)) gratuitous ARP failed: \(error)")
+                logger.warning("VRRP_Instance(\(name)) gratuitous ARP / neighbour advert failed: \(error)")
             }
         }
     }

@@ -42,6 +42,8 @@ public struct InstanceSettings: Sendable, Hashable {
     /// `vrrp_garp_interval`: the least time between two gratuitous ARPs on the interface,
     /// whichever instance sends them (zero: back to back).
     public var garpInterval: Duration
+    /// `vrrp_gna_interval`: the same for unsolicited neighbour adverts (IPv6 VIPs).
+    public var gnaInterval: Duration
     /// `track_interface`, plus the instance's own interface (weight 0: down means FAULT)
     /// unless `dont_track_primary`.
     public var trackedInterfaces: [TrackedInterface]
@@ -164,7 +166,6 @@ extension InstanceSettings {
     ) throws(InstanceSettingsError) {
         let name = instance.name
         guard let interface = instance.interface ?? globals.defaultInterface else { throw .noInterface(instance: name) }
-        guard !instance.isIPv6 else { throw .unsupported(instance: name, what: "IPv6 addresses") }
         guard instance.useVMAC == nil else { throw .unsupported(instance: name, what: "use_vmac") }
         guard let vrid = UInt8(exactly: instance.virtualRouterID), vrid >= 1 else {
             throw .outOfRange(instance: name, keyword: "virtual_router_id", value: "\(instance.virtualRouterID)")
@@ -196,18 +197,11 @@ extension InstanceSettings {
             throw .unsupported(instance: name, what: "auth_type AH")
         }
         if instance.unicastPeers.isEmpty {
-            let group = instance.multicastGroup ?? globals.vrrpMulticastGroup4
-            let address = try group.map { (group) throws(InstanceSettingsError) in
-                guard let parsed = InetAddress(group.description), parsed.isMulticast else {
-                    throw .outOfRange(instance: name, keyword: "mcast_dst_ip", value: group.description)
-                }
-                return parsed
-            }
-            destination = .multicast(group: address ?? VRRPAdvert.ipv4MulticastGroup)
+            destination = .multicast(group: try Self.multicastGroup(instance, globals: globals))
         } else {
-            destination = .unicast(peers: instance.unicastPeers.compactMap { InetAddress($0.address.description) })
+            destination = .unicast(peers: instance.unicastPeers.compactMap { InetAddress(bytes: $0.address.bytes) })
         }
-        sourceAddress = instance.sourceAddress.flatMap { InetAddress($0.description) }
+        sourceAddress = instance.sourceAddress.flatMap { InetAddress(bytes: $0.bytes) }
         virtualAddresses = try instance.virtualAddresses.map { (line) throws(InstanceSettingsError) in
             try VirtualAddressSpec(line, interface: interface, instance: name)
         }
@@ -226,6 +220,7 @@ extension InstanceSettings {
         garpMasterRefresh = instance.garpMasterRefresh ?? globals.vrrpGARPMasterRefresh ?? 0
         garpMasterRefreshRepeat = instance.garpMasterRefreshRepeat ?? globals.vrrpGARPMasterRefreshRepeat ?? 1
         garpInterval = .seconds(globals.vrrpGARPInterval ?? 0)
+        gnaInterval = .seconds(globals.vrrpGNAInterval ?? 0)
         var tracked = instance.trackInterfaces.map {
             TrackedInterface(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse)
         }
@@ -248,7 +243,7 @@ extension InstanceSettings {
 
 extension VirtualAddressSpec {
     init(_ line: VirtualAddress, interface: String, instance: String) throws(InstanceSettingsError) {
-        guard let address = InetAddress(line.address.address.description), address.family == .ipv4 else {
+        guard let address = InetAddress(bytes: line.address.address.bytes) else {
             throw .unsupported(instance: instance, what: "virtual address \(line.address)")
         }
         self.address = address

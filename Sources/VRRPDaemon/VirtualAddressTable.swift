@@ -79,7 +79,8 @@ extension InterfaceAddress {
     }
 
     init(_ spec: VirtualAddressSpec, interfaceIndex: Int) throws {
-        guard let address = Netlink.IPAddress(family: .ipv4, bytes: spec.address.bytes) else {
+        let family: Netlink.IPAddress.Family = spec.address.family == .ipv6 ? .ipv6 : .ipv4
+        guard let address = Netlink.IPAddress(family: family, bytes: spec.address.bytes) else {
             throw VirtualAddressError.invalid(spec.description)
         }
         let broadcast = spec.broadcast.flatMap { Netlink.IPAddress(family: .ipv4, bytes: $0.bytes) }
@@ -89,7 +90,10 @@ extension InterfaceAddress {
         }
         self.init(
             address: address, prefixLength: spec.prefixLength, interfaceIndex: interfaceIndex, broadcast: broadcast,
-            scope: scope ?? .global, label: spec.label)
+            scope: scope ?? .global, label: family == .ipv4 ? spec.label : nil,
+            // IPv6 VIPs skip duplicate address detection, as keepalived adds them: the backup
+            // that held the VIP a moment ago must not make the new master's copy tentative.
+            flags: family == .ipv6 ? .noDAD : [])
     }
 }
 

@@ -20,15 +20,14 @@ public struct VirtualRouteSpec: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension VirtualRouteSpec {
-    /// Refuses what vrrpd cannot add yet (IPv6, a second gateway, the long tail of options).
+    /// Refuses what vrrpd cannot add yet (a second gateway, the long tail of options).
     init(_ route: VirtualRoute, instance: String) throws(InstanceSettingsError) {
-        guard route.destination.address.family == .inet, !route.forceIPv6 else {
-            throw .unsupported(instance: instance, what: "IPv6 virtual route \(route.destination)")
-        }
         guard route.alternateGateway == nil, route.additionalOptions.isEmpty else {
             throw .unsupported(instance: instance, what: "virtual route options in \(route.destination)")
         }
-        destination = route.destination.description
+        // `default ... inet6`: the IPv6 default route.
+        let isDefault = route.destination.length == 0 && route.destination.address.bytes.allSatisfy { $0 == 0 }
+        destination = route.forceIPv6 && isDefault ? "::/0" : route.destination.description
         gateway = route.gateway?.description
         device = route.device
         source = route.source?.description

@@ -6,14 +6,15 @@ import VRRP
 
 /// One datagram as a VRRP raw socket received it, with what the kernel said about it.
 public struct VRRPDatagram: Hashable, Sendable {
-    /// IPv4: the whole packet, IP header included (a raw IPv4 socket keeps it). IPv6 (later):
-    /// the VRRP message only.
+    /// IPv4: the whole packet, IP header included (a raw IPv4 socket keeps it). IPv6: the VRRP
+    /// message only.
     public var bytes: [UInt8]
-    /// The interface it arrived on (`IP_PKTINFO`).
+    /// The interface it arrived on (`IP_PKTINFO` / `IPV6_PKTINFO`).
     public var interfaceIndex: Int32
     /// The sender, from the socket address `recvmsg` filled in.
     public var source: InetAddress
-    /// The destination address of the IP header (`IP_PKTINFO`): the group, or ours for unicast.
+    /// The destination address of the IP header (`IP_PKTINFO` / `IPV6_PKTINFO`): the group, or
+    /// ours for unicast.
     public var destination: InetAddress
     /// IPv6 hop limit from `IPV6_HOPLIMIT`; nil for IPv4, whose TTL is in `bytes`.
     public var hopLimit: UInt8?
@@ -91,13 +92,14 @@ final class SocketCounters: Sendable {
 /// `@unchecked Sendable`: confined to the socket's serial receive queue. `drain` and `finish`
 /// run only as that queue's read-source handlers, so the buffers are never touched concurrently.
 final class DatagramReceiver: @unchecked Sendable {
-    /// Large enough for any IPv4 datagram: nothing is ever cut short.
+    /// Large enough for any IPv4 datagram or IPv6 payload: nothing is ever cut short.
     private static let bufferSize = 65_536
     private let continuation: AsyncStream<VRRPDatagram>.Continuation
     private let counters: SocketCounters
     private let buffer: UnsafeMutableRawBufferPointer
     private let control: UnsafeMutableRawBufferPointer
-    private let sender: UnsafeMutablePointer<sockaddr_in>
+    /// `sockaddr_storage`: the sender of either family.
+    private let sender: UnsafeMutablePointer<sockaddr_storage>
     private let vector: UnsafeMutablePointer<iovec>
     private let message: UnsafeMutablePointer<msghdr>
 
@@ -106,7 +108,9 @@ final class DatagramReceiver: @unchecked Sendable {
         self.counters = counters
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 8)
         control = .allocate(
-            byteCount: clinux_cmsg_space(MemoryLayout<in_pktinfo>.size) + clinux_cmsg_space(64),
+            byteCount: clinux_cmsg_space(MemoryLayout<in_pktinfo>.size)
+                + clinux_cmsg_space(MemoryLayout<clinux_in6_pktinfo>.size)
+                + clinux_cmsg_space(MemoryLayout<Int32>.size) + clinux_cmsg_space(64),
             alignment: MemoryLayout<cmsghdr>.alignment)
         sender = .allocate(capacity: 1)
         vector = .allocate(capacity: 1)
@@ -124,11 +128,11 @@ final class DatagramReceiver: @unchecked Sendable {
     /// Reads until the socket has nothing more, so one readiness event serves a burst.
     func drain(_ fd: Int32) {
         while true {
-            sender.initialize(to: sockaddr_in())
+            sender.initialize(to: sockaddr_storage())
             vector.initialize(to: iovec(iov_base: buffer.baseAddress, iov_len: buffer.count))
             var header = msghdr()
             header.msg_name = UnsafeMutableRawPointer(sender)
-            header.msg_namelen = socklen_t(MemoryLayout<sockaddr_in>.size)
+            header.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
             header.msg_iov = vector
             header.msg_iovlen = 1
             header.msg_control = control.baseAddress
@@ -148,14 +152,23 @@ final class DatagramReceiver: @unchecked Sendable {
     private func deliver(count: Int) {
         var interfaceIndex: Int32 = 0
         var destination = InetAddress.v4(0)
+        var hopLimit: UInt8?
         var cmsg = clinux_cmsg_firsthdr(message)
         while let current = cmsg {
-            if current.pointee.cmsg_level == Int32(IPPROTO_IP), current.pointee.cmsg_type == IP_PKTINFO,
-                let data = clinux_cmsg_data(current)
-            {
-                let info = UnsafeRawPointer(data).loadUnaligned(as: in_pktinfo.self)
-                interfaceIndex = info.ipi_ifindex
-                destination = InetAddress(info.ipi_addr)
+            let (level, type) = (current.pointee.cmsg_level, current.pointee.cmsg_type)
+            if let data = clinux_cmsg_data(current) {
+                let raw = UnsafeRawPointer(data)
+                if level == Int32(IPPROTO_IP), type == IP_PKTINFO {
+                    let info = raw.loadUnaligned(as: in_pktinfo.self)
+                    interfaceIndex = info.ipi_ifindex
+                    destination = InetAddress(info.ipi_addr)
+                } else if level == Int32(IPPROTO_IPV6), type == IPV6_PKTINFO {
+                    let info = raw.loadUnaligned(as: clinux_in6_pktinfo.self)
+                    interfaceIndex = Int32(bitPattern: info.ipi6_ifindex)
+                    destination = InetAddress(info.ipi6_addr)
+                } else if level == Int32(IPPROTO_IPV6), type == IPV6_HOPLIMIT {
+                    hopLimit = UInt8(truncatingIfNeeded: raw.loadUnaligned(as: Int32.self))
+                }
             }
             cmsg = clinux_cmsg_nxthdr(message, current)
         }
@@ -163,12 +176,22 @@ final class DatagramReceiver: @unchecked Sendable {
         let datagram = VRRPDatagram(
             bytes: Array(UnsafeRawBufferPointer(rebasing: buffer[..<received])),
             interfaceIndex: interfaceIndex,
-            source: InetAddress(sender.pointee.sin_addr),
+            source: senderAddress,
             destination: destination,
+            hopLimit: hopLimit,
             isTruncated: message.pointee.msg_flags & Int32(MSG_TRUNC) != 0)
         if case .dropped = continuation.yield(datagram) {
             counters.dropped.add(1, ordering: .relaxed)
         }
+    }
+
+    /// The sender `recvmsg` filled in, of either family.
+    private var senderAddress: InetAddress {
+        let raw = UnsafeRawPointer(sender)
+        if Int32(sender.pointee.ss_family) == AF_INET6 {
+            return InetAddress(raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr)
+        }
+        return InetAddress(raw.loadUnaligned(as: sockaddr_in.self).sin_addr)
     }
 
     func finish() {

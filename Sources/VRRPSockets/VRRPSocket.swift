@@ -3,9 +3,10 @@ import Dispatch
 import Glibc
 import VRRP
 
-/// The raw IPv4 socket of the VRRP instances on one interface: protocol 112, bound to the
-/// interface, in the multicast group (or sending to unicast peers), IP header built by us so
-/// the packets are keepalived's byte for byte (TTL 255, tos 0xc0, no DF).
+/// The raw socket of the VRRP instances of one family on one interface: protocol 112, bound to
+/// the interface, in the multicast group (or sending to unicast peers). IPv4: the IP header is
+/// built by us so the packets are keepalived's byte for byte (TTL 255, tos 0xc0, no DF). IPv6:
+/// see `VRRPSocket+IPv6.swift`.
 ///
 /// Create it in the network namespace it should live in (see `NetworkNamespace`). Receiving
 /// is one `AsyncStream` per socket (`datagrams()`); when that stream ends the socket closes.
@@ -26,6 +27,15 @@ public final class VRRPSocket: Sendable {
         public var v3ChecksumAsV2: Bool
         /// Datagrams kept for a slow consumer before the oldest are dropped.
         public var receiveQueueLimit: Int
+
+        /// IPv6 when the group, the peers or the source are IPv6 (keepalived decides an
+        /// instance's family by its addresses the same way).
+        public var family: InetAddress.Family {
+            switch destination {
+            case .multicast(let group): group.family
+            case .unicast(let peers): peers.first?.family ?? sourceAddress?.family ?? .ipv4
+            }
+        }
 
         public init(
             interface: String, destination: Destination = .multicast(group: VRRPAdvert.ipv4MulticastGroup),
@@ -48,9 +58,23 @@ public final class VRRPSocket: Sendable {
     let receiveQueue: DispatchQueue
     let counters = SocketCounters()
 
-    /// Opens and configures the socket in the calling thread's network namespace.
+    /// Opens and configures the socket in the calling thread's network namespace: raw IPv4 or
+    /// IPv6 after `configuration.family`.
     public init(_ configuration: Configuration) throws(VRRPSocketError) {
         let interface = try NetworkInterface.named(configuration.interface)
+        let (fd, source) =
+            try configuration.family == .ipv6
+            ? Self.openIPv6(configuration, interface) : Self.openIPv4(configuration, interface)
+        self.configuration = configuration
+        self.interface = interface
+        self.sourceAddress = source
+        self.descriptor = SocketDescriptor(fd)
+        self.receiveQueue = DispatchQueue(label: "keepalive.vrrp.socket.\(configuration.interface)")
+    }
+
+    private static func openIPv4(
+        _ configuration: Configuration, _ interface: NetworkInterface
+    ) throws(VRRPSocketError) -> (Int32, InetAddress) {
         let source = configuration.sourceAddress ?? interface.primaryIPv4Address
         guard let source else { throw .noIPv4Address(interface: configuration.interface) }
         guard source.inAddr != nil else { throw .unsupportedAddress(source) }
@@ -69,11 +93,7 @@ public final class VRRPSocket: Sendable {
             _ = Glibc.close(fd)
             throw error
         }
-        self.configuration = configuration
-        self.interface = interface
-        self.sourceAddress = source
-        self.descriptor = SocketDescriptor(fd)
-        self.receiveQueue = DispatchQueue(label: "keepalive.vrrp.socket.\(configuration.interface)")
+        return (fd, source)
     }
 
     private static func configure(
@@ -121,6 +141,7 @@ public final class VRRPSocket: Sendable {
     /// Sends the advert to one address: the IPv4 packet is encoded here, the kernel only fills
     /// in the identification and the header checksum.
     public func send(_ advert: VRRPAdvert, to destination: InetAddress) throws(VRRPSocketError) {
+        if configuration.family == .ipv6 { return try sendIPv6(advert, to: destination) }
         guard let target = destination.inAddr else { throw .unsupportedAddress(destination) }
         let packet: [UInt8]
         do {

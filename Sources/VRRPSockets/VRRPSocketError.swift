@@ -11,11 +11,15 @@ public enum VRRPSocketError: Error, Hashable, Sendable {
     case noSuchInterface(String)
     /// The interface has no IPv4 address to send from, and none was configured.
     case noIPv4Address(interface: String)
+    /// The interface has no IPv6 link-local address to send IPv6 adverts from, and no
+    /// `mcast_src_ip` / `unicast_src_ip` was configured.
+    case noIPv6LinkLocalAddress(interface: String)
     /// The interface has no 6-byte Ethernet address (gratuitous ARP needs one).
     case noHardwareAddress(interface: String)
     /// A hardware address that is not 6 bytes (a VMAC given to gratuitous ARP).
     case invalidHardwareAddress([UInt8])
-    /// An address this socket cannot use: IPv6 (not yet), or a group that is not multicast.
+    /// An address this socket cannot use: another family than the socket's, or a group that is
+    /// not multicast.
     case unsupportedAddress(InetAddress)
     /// The advert cannot be put on the wire (a configuration the sender should have refused).
     case encoding(AdvertEncodingError)
@@ -42,6 +46,7 @@ extension VRRPSocketError: CustomStringConvertible {
         case .system(let operation, let code): "\(operation): \(errorText(code)) (errno \(code))"
         case .noSuchInterface(let name): "no interface \(name)"
         case .noIPv4Address(let name): "interface \(name) has no IPv4 address"
+        case .noIPv6LinkLocalAddress(let name): "interface \(name) has no IPv6 link-local address"
         case .noHardwareAddress(let name): "interface \(name) has no Ethernet address"
         case .invalidHardwareAddress(let bytes):
             "invalid Ethernet address \(NetworkInterface.hardwareAddressText(bytes))"

@@ -109,18 +109,8 @@ import VRRPDaemon
                     10.0.0.100
                 }
             }
-            vrrp_instance V6 {
-                interface eth0
-                virtual_router_id 2
-                virtual_ipaddress {
-                    fd00::100/64
-                }
-            }
             """)
         #expect(throws: InstanceSettingsError.noInterface(instance: "NO_IF")) { try result[0].get() }
-        #expect(throws: InstanceSettingsError.unsupported(instance: "V6", what: "IPv6 addresses")) {
-            try result[1].get()
-        }
         #expect("\(InstanceSettingsError.noInterface(instance: "NO_IF"))".contains("VRRP_Instance(NO_IF)"))
     }
 }

@@ -74,6 +74,12 @@ struct NamespacePair: Sendable {
     private func create() throws {
         try ip("netns", "add", a)
         try ip("netns", "add", b)
+        // No duplicate address detection: link-local addresses are usable as soon as the link
+        // is up, instead of a second or two later.
+        for namespace in [a, b] {
+            try run(
+                "/usr/sbin/ip", ["netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"])
+        }
         try ip("link", "add", interfaceA, "netns", a, "type", "veth", "peer", "name", interfaceB, "netns", b)
         try ip("-n", a, "address", "add", "\(addressA)/24", "dev", interfaceA)
         try ip("-n", b, "address", "add", "\(addressB)/24", "dev", interfaceB)
@@ -99,6 +105,17 @@ struct NamespacePair: Sendable {
     private func delete() {
         _ = try? ip("netns", "delete", a)
         _ = try? ip("netns", "delete", b)
+    }
+
+    /// The link-local IPv6 address of `interface` in `namespace`, as `ip -6 addr` shows it.
+    func linkLocalAddress(of interface: String, in namespace: String) throws -> InetAddress {
+        let text = try run(
+            "/usr/sbin/ip", ["-n", namespace, "-6", "-o", "addr", "show", "dev", interface, "scope", "link"])
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let index = words.firstIndex(of: "inet6"), index + 1 < words.count,
+            let address = InetAddress(words[index + 1].split(separator: "/")[0])
+        else { throw TestFailure("no link-local address in: \(text)") }
+        return address
     }
 
     /// The MAC of `interface` in `namespace` as `ip link` shows it (not via the module under test).

@@ -18,6 +18,8 @@ struct RouterNetwork: Sendable {
     let interfaceA = "vra"
     let interfaceB = "vrb"
     private let prefix: String
+    /// `fd00:N:M:`: the IPv6 /64 of the LAN (M is never 0, so the text is canonical).
+    let prefix6: String
 
     /// `10.N.M.host`.
     func address(_ host: Int) -> String { "\(prefix).\(host)" }
@@ -34,6 +36,7 @@ struct RouterNetwork: Sendable {
         s = "kavd-\(pid)-\(number)-s"
         c = "kavd-\(pid)-\(number)-c"
         prefix = "10.\(150 + number % 100).\(pid % 250)"
+        prefix6 = "fd00:\(150 + number % 100):\(pid % 250 + 1):"
     }
 
     static func with<Result>(_ body: (RouterNetwork) async throws -> Result) async throws -> Result {
@@ -44,7 +47,13 @@ struct RouterNetwork: Sendable {
     }
 
     private func create() throws {
-        for namespace in [a, b, s, c] { try ip("netns", "add", namespace) }
+        for namespace in [a, b, s, c] {
+            try ip("netns", "add", namespace)
+            // No duplicate address detection: IPv6 link-local addresses work as soon as the
+            // link is up, not a second or two later.
+            try run(
+                "/usr/sbin/ip", ["netns", "exec", namespace, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"])
+        }
         try ip("-n", s, "link", "add", "br0", "type", "bridge", "stp_state", "0", "mcast_snooping", "0")
         try ip("-n", s, "link", "set", "br0", "up")
         let hosts = [
@@ -55,6 +64,8 @@ struct RouterNetwork: Sendable {
             try ip("-n", s, "link", "set", port, "master", "br0")
             try ip("-n", s, "link", "set", port, "up")
             try ip("-n", namespace, "address", "add", "\(address)/24", "dev", interface)
+            let host = address.split(separator: ".").last!
+            try ip("-n", namespace, "address", "add", "\(prefix6):\(host)/64", "dev", interface, "nodad")
             try ip("-n", namespace, "link", "set", "lo", "up")
             try ip("-n", namespace, "link", "set", interface, "up")
         }

@@ -12,6 +12,8 @@ struct TestInstance {
     /// VRRPv2 only: `auth_type PASS`.
     var password: String?
     var virtualAddress: String
+    /// 24 for the IPv4 test subnet, 64 for IPv6.
+    var prefixLength = 24
     var extra: [String] = []
 
     var configuration: String {
@@ -27,7 +29,7 @@ struct TestInstance {
             lines += ["    authentication {", "        auth_type PASS", "        auth_pass \(password)", "    }"]
         }
         lines += extra.map { "    " + $0 }
-        lines += ["    virtual_ipaddress {", "        \(virtualAddress)/24", "    }", "}", ""]
+        lines += ["    virtual_ipaddress {", "        \(virtualAddress)/\(prefixLength)", "    }", "}", ""]
         return lines.joined(separator: "\n")
     }
 
