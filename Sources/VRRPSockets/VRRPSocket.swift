@@ -1,6 +1,7 @@
 import CLinux
 import Dispatch
 import Glibc
+import Synchronization
 import VRRP
 
 /// The raw IPv4 socket of the VRRP instances on one interface: protocol 112, bound to the
@@ -26,16 +27,21 @@ public final class VRRPSocket: Sendable {
         public var v3ChecksumAsV2: Bool
         /// Datagrams kept for a slow consumer before the oldest are dropped.
         public var receiveQueueLimit: Int
+        /// keepalived's `auth_type AH`: the socket is for protocol 51, whose packets carry the
+        /// advert behind an AH header (sent with `send(_:sequenceNumber:key:)`).
+        public var authenticationHeader: Bool
 
         public init(
             interface: String, destination: Destination = .multicast(group: VRRPAdvert.ipv4MulticastGroup),
-            sourceAddress: InetAddress? = nil, v3ChecksumAsV2: Bool = false, receiveQueueLimit: Int = 256
+            sourceAddress: InetAddress? = nil, v3ChecksumAsV2: Bool = false, receiveQueueLimit: Int = 256,
+            authenticationHeader: Bool = false
         ) {
             self.interface = interface
             self.destination = destination
             self.sourceAddress = sourceAddress
             self.v3ChecksumAsV2 = v3ChecksumAsV2
             self.receiveQueueLimit = receiveQueueLimit
+            self.authenticationHeader = authenticationHeader
         }
     }
 
@@ -47,6 +53,8 @@ public final class VRRPSocket: Sendable {
     let descriptor: SocketDescriptor
     let receiveQueue: DispatchQueue
     let counters = SocketCounters()
+    /// The IP identification of AH packets, which the ICV covers: ours, never 0, as keepalived's.
+    let identification = Atomic<UInt16>(0)
 
     /// Opens and configures the socket in the calling thread's network namespace.
     public init(_ configuration: Configuration) throws(VRRPSocketError) {
@@ -61,8 +69,9 @@ public final class VRRPSocket: Sendable {
             if let peer = peers.first(where: { $0.inAddr == nil }) { throw .unsupportedAddress(peer) }
         }
 
-        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(VRRPAdvert.ipProtocol))
-        guard fd >= 0 else { throw .lastError("socket(AF_INET, SOCK_RAW, 112)") }
+        let proto = configuration.authenticationHeader ? AuthenticationHeader.ipProtocol : VRRPAdvert.ipProtocol
+        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(proto))
+        guard fd >= 0 else { throw .lastError("socket(AF_INET, SOCK_RAW, \(proto))") }
         do {
             try Self.configure(fd, configuration, interface)
         } catch {
