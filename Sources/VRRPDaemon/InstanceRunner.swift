@@ -15,6 +15,8 @@ public actor InstanceRunner {
     let logger: Logger
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
+    /// `use_vmac`: the macvlan this instance created, deleted when it stops.
+    private let vmac: VMACInterface?
     private let arp: GratuitousARPSender
     /// Paces gratuitous ARPs on the interface (`vrrp_garp_interval`), shared with its siblings.
     private let garpPacer: GratuitousARPPacer
@@ -37,6 +39,8 @@ public actor InstanceRunner {
     private var diagnostics: AdvertDiagnostics
     private let notifier: NotifyRunner
     public private(set) var counters = InstanceCounters()
+    /// `auth_type AH`: the sequence numbers sent and accepted, one counter as keepalived's.
+    private var sequence = AHSequenceCounter()
 
     private var object: PublishedObject?
     private var published: InstanceSnapshot?
@@ -46,7 +50,8 @@ public actor InstanceRunner {
     private var holdsAddresses = false
 
     /// Opens the socket and resolves the addresses in the calling thread's network namespace.
-    /// Nothing is sent and no address changes until `start()`.
+    /// Nothing is sent and no address changes until `start()`; only a `use_vmac` macvlan is
+    /// created here, since the socket and the addresses live on it.
     init(
         settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
         fifos: NotifyFIFOs? = nil, garpPacer: GratuitousARPPacer = GratuitousARPPacer(), logger: Logger
@@ -56,13 +61,27 @@ public actor InstanceRunner {
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
         self.logger = logger
-        let socket = try VRRPSocket(
-            .init(
-                interface: settings.interface, destination: settings.destination,
-                sourceAddress: settings.sourceAddress))
+        let netlink = try RouteNetlink()
+        let vmac = try settings.vmac.map {
+            try VMACInterface.create(
+                $0, parent: settings.interface, netlink: netlink, logger: logger, instance: settings.name)
+        }
+        let socket: VRRPSocket
+        var ownAddresses: [InetAddress] = []
         do {
-            arp = try GratuitousARPSender(interface: settings.interface)
-            let netlink = try RouteNetlink()
+            if vmac != nil { ownAddresses = try NetworkInterface.named(settings.interface).ipv4Addresses }
+            // A VMAC has no address of its own: adverts leave from the parent's primary one.
+            socket = try VRRPSocket(
+                .init(
+                    interface: settings.advertInterface, destination: settings.destination,
+                    sourceAddress: settings.sourceAddress ?? ownAddresses.first,
+                    authenticationHeader: settings.usesAuthenticationHeader))
+        } catch {
+            vmac?.remove(logger: logger, instance: settings.name)
+            throw error
+        }
+        do {
+            arp = try GratuitousARPSender(interface: settings.addressInterface)
             addresses = try VirtualAddressTable(
                 netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
             routes = try VirtualRouteTable(netlink: netlink, specs: settings.virtualRoutes)
@@ -72,10 +91,12 @@ public actor InstanceRunner {
                     primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
         } catch {
             socket.close()
+            vmac?.remove(logger: logger, instance: settings.name)
             throw error
         }
         self.socket = socket
-        let own = Set(socket.interface.ipv4Addresses + [socket.sourceAddress])
+        self.vmac = vmac
+        let own = Set(socket.interface.ipv4Addresses + ownAddresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         self.origin = origin
         diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
@@ -125,6 +146,7 @@ public actor InstanceRunner {
         receiveTask?.cancel()
         socket.close()
         arp.close()
+        vmac?.remove(logger: logger, instance: name)
         await notifier.finish()
     }
 
@@ -248,6 +270,12 @@ public actor InstanceRunner {
             }
             return
         }
+        do {
+            try acceptSequenceNumber(of: received)
+        } catch {
+            drop(error, from: received.source)
+            return
+        }
         let weAreMaster = machine.state == .master
         for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
             report(diagnostic)
@@ -315,6 +343,7 @@ public actor InstanceRunner {
                     to: state, kind: "INSTANCE", name: name, priority: machine.effectivePriority,
                     scripts: settings.notify)
             case .stateChanged(let old, let new, let reason):
+                if new == .master { sequence.becomingMaster() }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
                 do {
@@ -335,7 +364,11 @@ public actor InstanceRunner {
 
     private func sendAdvert(priority: UInt8) {
         do {
-            try socket.send(settings.advert(priority: priority))
+            if case .ipsecAH(let key) = settings.authentication {
+                try socket.send(settings.advert(priority: priority), sequenceNumber: sequence.next(), key: key)
+            } else {
+                try socket.send(settings.advert(priority: priority))
+            }
             counters.sent()
         } catch {
             if dropLog.allows("send", now: clock.now) {
@@ -352,7 +385,7 @@ public actor InstanceRunner {
         let addresses = settings.advertisedAddresses + settings.excludedAddresses.map(\.address)
         guard !addresses.isEmpty else { return }
         let text = addresses.map(\.description).joined(separator: ", ")
-        logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+        logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.addressInterface) for \(text)")
         garpTask?.cancel()
         let (arp, pacer, logger, name, settings) = (self.arp, garpPacer, logger, name, settings)
         garpTask = Task {
@@ -442,5 +475,18 @@ struct TimerState {
         task?.cancel()
         task = nil
         generation &+= 1
+    }
+}
+
+extension InstanceRunner {
+    /// `auth_type AH`, after the ICV checked out: a sequence number not above the last one
+    /// seen or sent is a replay. A MASTER hearing a lower priority numbers on from it, as
+    /// keepalived does, so a peer that restarted from 0 catches up.
+    fileprivate func acceptSequenceNumber(of received: ReceivedVRRPAdvert) throws(AdvertDropReason) {
+        guard let header = received.authenticationHeader?.header else { return }
+        try sequence.accept(header.sequenceNumber)
+        if state == .master, received.advert.priority < effectivePriority {
+            sequence.synchronise(afterLowerPriority: header.sequenceNumber)
+        }
     }
 }
