@@ -132,6 +132,32 @@ extension VRRPDaemonIntegrationTests {
             }
         }
 
+        @Test("a non-zero all.rp_filter is cleared while the VMAC runs, every interface keeping its filter")
+        func reversePathFilter() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    try run(
+                        "/usr/sbin/ip", ["netns", "exec", network.a, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=2"])
+                    #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "0")
+                    let defaultBefore = try sysctl(network.a, "default", "rp_filter")
+                    let only = instance(network, network.a, priority: 150)
+                    try await VRRPDProcess.with(namespace: network.a, configuration: only.configuration, bus: bus) {
+                        vrrpd in
+                        try await vrrpd.waitForState("MASTER")
+                        #expect(try sysctl(network.a, "all", "rp_filter") == "0")
+                        #expect(try sysctl(network.a, "default", "rp_filter") == "2")
+                        #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "2")
+                        #expect(try sysctl(network.a, Self.vmacName, "rp_filter") == "0")
+                        try await waitUntil("the client reaches the VIP") { clientPings(network) }
+                        await vrrpd.stop(signal: SIGTERM)
+                        #expect(try sysctl(network.a, "all", "rp_filter") == "2")
+                        #expect(try sysctl(network.a, "default", "rp_filter") == defaultBefore)
+                        #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "0")
+                    }
+                }
+            }
+        }
+
         @Test("a VMAC left by a crashed run is removed and made again; another link of that name is left alone")
         func leftoverFromACrash() async throws {
             try await RouterNetwork.with { network in
