@@ -81,6 +81,44 @@ extension VRRPDaemonIntegrationTests {
             }
         }
 
+        @Test("a crashed vrrpd restarts with its counter at 0 and takes back MASTER: the counter syncs")
+        func restartAfterCrash() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let ours = instance(network, network.a, priority: 150)
+                    let theirs = instance(network, network.b, priority: 100)
+                    try await KeepalivedProcess.with(namespace: network.b, configuration: theirs.configuration) {
+                        keepalived in
+                        try await VRRPDProcess.with(namespace: network.a, configuration: ours.configuration, bus: bus) {
+                            vrrpd in
+                            try await vrrpd.waitForState("MASTER")
+                            try await waitUntil("keepalived is BACKUP") {
+                                keepalived.log.contains("Entering BACKUP STATE")
+                            }
+                            await vrrpd.stop(signal: SIGKILL)
+                        }
+                        try await waitUntil("keepalived takes over") {
+                            keepalived.log.components(separatedBy: "Entering ").last?.hasPrefix("MASTER") == true
+                        }
+                        try await VRRPDProcess.with(namespace: network.a, configuration: ours.configuration, bus: bus) {
+                            vrrpd in
+                            try await vrrpd.waitForState("MASTER")
+                            try await waitUntil("keepalived yields to the restarted vrrpd") {
+                                keepalived.log.components(separatedBy: "Entering ").last?.hasPrefix("BACKUP") == true
+                            }
+                            try await Task.sleep(for: .seconds(3))
+                            let log = keepalived.log
+                            #expect(
+                                log.components(separatedBy: "Entering ").last?.hasPrefix("BACKUP") == true, "\(log)")
+                            #expect(!log.contains("invalid IPSEC"), "\(log)")
+                            #expect(try vrrpd.state() == "MASTER")
+                            #expect(try network.holdsVirtualAddress(network.a))
+                        }
+                    }
+                }
+            }
+        }
+
         @Test("a captured AH advert sent again is dropped as a replay, counted, and changes nothing")
         func replayIsDropped() async throws {
             try await RouterNetwork.with { network in
