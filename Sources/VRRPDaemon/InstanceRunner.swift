@@ -15,8 +15,8 @@ public actor InstanceRunner {
     let logger: Logger
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
-    /// `use_vmac`: the macvlan this instance created, deleted when it stops.
-    private let vmac: VMACInterface?
+    /// `use_vmac`: the macvlan this instance created, deleted (once) when it stops.
+    private var vmac: VMACInterface?
     private let arp: GratuitousARPSender
     /// Paces gratuitous ARPs on the interface (`vrrp_garp_interval`), shared with its siblings.
     private let garpPacer: GratuitousARPPacer
@@ -147,6 +147,7 @@ public actor InstanceRunner {
         socket.close()
         arp.close()
         vmac?.remove(logger: logger, instance: name)
+        vmac = nil
         await notifier.finish()
     }
 
