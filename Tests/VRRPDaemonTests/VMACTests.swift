@@ -158,6 +158,37 @@ extension VRRPDaemonIntegrationTests {
             }
         }
 
+        @Test("two VMACs on one parent: the parent's sysctls stay while either runs and go back after the last")
+        func twoInstancesShareTheParent() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let first = instance(network, network.a, priority: 150)
+                    var second = instance(network, network.a, priority: 150)
+                    second.name = "VI_2"
+                    second.virtualRouterID = 52
+                    second.virtualAddress = network.address(101)
+                    try await VRRPDProcess.with(
+                        namespace: network.a, configuration: first.configuration + second.configuration, bus: bus
+                    ) { vrrpd in
+                        try await vrrpd.waitForState("MASTER")
+                        try await vrrpd.waitForState("MASTER", instance: "VI_2")
+                        #expect(try link("vrrp.52", in: network.a)?["address"] as? String == "00:00:5e:00:01:34")
+                        #expect(try network.addresses(in: network.a, interface: "vrrp.52") == [network.address(101)])
+
+                        try vrrpd.reload(configuration: first.configuration)
+                        try await waitUntil("VI_2's VMAC goes with VI_2") { try link("vrrp.52", in: network.a) == nil }
+                        try expectVMAC(in: network.a, network: network)
+
+                        await vrrpd.stop(signal: SIGTERM)
+                        #expect(try link(Self.vmacName, in: network.a) == nil)
+                        for name in ["arp_ignore", "arp_filter", "arp_announce"] {
+                            #expect(try sysctl(network.a, network.interfaceA, name) == "0", "\(name)")
+                        }
+                    }
+                }
+            }
+        }
+
         @Test("a VMAC left by a crashed run is removed and made again; another link of that name is left alone")
         func leftoverFromACrash() async throws {
             try await RouterNetwork.with { network in
