@@ -12,11 +12,14 @@ public struct Link: Hashable, Sendable {
     public var kind: String?
     /// The lower device (IFLA_LINK), e.g. a macvlan's parent; nil when there is none.
     public var parentIndex: Int?
+    /// A macvlan's mode; nil for other kinds (or a mode libnl does not name).
+    public var macvlanMode: MacvlanMode?
 
     public init(
         index: Int, name: String, mac: MACAddress? = nil, isUp: Bool, isRunning: Bool, mtu: Int,
-        kind: String? = nil, parentIndex: Int? = nil
+        kind: String? = nil, parentIndex: Int? = nil, macvlanMode: MacvlanMode? = nil
     ) {
+        self.macvlanMode = macvlanMode
         self.index = index
         self.name = name
         self.mac = mac
@@ -37,6 +40,11 @@ public enum MacvlanMode: String, Hashable, Sendable, CaseIterable {
     case vepa
     case bridge
     case passthru
+
+    init?(rawMode: UInt32) {
+        guard let mode = Self.allCases.first(where: { $0.rawMode == rawMode }) else { return nil }
+        self = mode
+    }
 
     var rawMode: UInt32 {
         switch self {

@@ -128,6 +128,8 @@ extension Link {
             isRunning: flags & knl_iff_running() != 0,
             mtu: Int(rtnl_link_get_mtu(object)),
             kind: optionalString(rtnl_link_get_type(object)),
-            parentIndex: parent > 0 && parent != index ? Int(parent) : nil)
+            parentIndex: parent > 0 && parent != index ? Int(parent) : nil,
+            macvlanMode: rtnl_link_is_macvlan(object) != 0
+                ? MacvlanMode(rawMode: rtnl_link_macvlan_get_mode(object)) : nil)
     }
 }

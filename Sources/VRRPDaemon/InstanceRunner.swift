@@ -15,6 +15,8 @@ public actor InstanceRunner {
     let logger: Logger
     private var machine: VRRPStateMachine
     private let socket: VRRPSocket
+    /// `use_vmac`: the macvlan this instance created, deleted (once) when it stops.
+    private var vmac: VMACInterface?
     private let arp: GratuitousARPSender
     /// Unsolicited neighbour adverts for IPv6 VIPs.
     private let neighbourAdverts: NeighbourAdvertSender
@@ -60,6 +62,8 @@ public actor InstanceRunner {
         counters.set("receive_queue_overflow", UInt64(socket.droppedDatagrams))
         return counters
     }
+    /// `auth_type AH`: the sequence numbers sent and accepted, one counter as keepalived's.
+    private var sequence = AHSequenceCounter()
 
     private var object: PublishedObject?
     private var published: InstanceSnapshot?
@@ -69,7 +73,8 @@ public actor InstanceRunner {
     private var holdsAddresses = false
 
     /// Opens the socket and resolves the addresses in the calling thread's network namespace.
-    /// Nothing is sent and no address changes until `start()`.
+    /// Nothing is sent and no address changes until `start()`; only a `use_vmac` macvlan is
+    /// created here, since the socket and the addresses live on it.
     init(
         settings: InstanceSettings, siblingVRIDs: Set<UInt8> = [], origin: ContinuousClock.Instant = .now,
         fifos: NotifyFIFOs? = nil, garpPacer: GratuitousARPPacer = GratuitousARPPacer(),
@@ -82,14 +87,29 @@ public actor InstanceRunner {
         self.settings = settings
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
         self.logger = logger
-        let socket = try VRRPSocket(
-            .init(
-                interface: settings.interface, destination: settings.destination,
-                sourceAddress: settings.sourceAddress, receiveQueueLimit: Self.receiveQueueLimit))
+        let netlink = try RouteNetlink()
+        let vmac = try settings.vmac.map {
+            try VMACInterface.create(
+                $0, parent: settings.interface, netlink: netlink, logger: logger, instance: settings.name)
+        }
+        let socket: VRRPSocket
+        var ownAddresses: [InetAddress] = []
         do {
-            arp = try GratuitousARPSender(interface: settings.interface)
-            neighbourAdverts = try NeighbourAdvertSender(interface: settings.interface)
-            let netlink = try RouteNetlink()
+            if vmac != nil { ownAddresses = try NetworkInterface.named(settings.interface).ipv4Addresses }
+            // A VMAC has no address of its own: adverts leave from the parent's primary one.
+            socket = try VRRPSocket(
+                .init(
+                    interface: settings.advertInterface, destination: settings.destination,
+                    sourceAddress: settings.sourceAddress ?? ownAddresses.first,
+                    receiveQueueLimit: Self.receiveQueueLimit,
+                    authenticationHeader: settings.usesAuthenticationHeader))
+        } catch {
+            vmac?.remove(logger: logger, instance: settings.name)
+            throw error
+        }
+        do {
+            arp = try GratuitousARPSender(interface: settings.addressInterface)
+            neighbourAdverts = try NeighbourAdvertSender(interface: settings.addressInterface)
             addresses = try VirtualAddressTable(
                 netlink: netlink, specs: settings.virtualAddresses + settings.excludedAddresses)
             routes = try VirtualRouteTable(netlink: netlink, specs: settings.virtualRoutes)
@@ -99,10 +119,13 @@ public actor InstanceRunner {
                     primaryAddress: socket.sourceAddress, interfaceIsOperational: netlink.isOperational))
         } catch {
             socket.close()
+            vmac?.remove(logger: logger, instance: settings.name)
             throw error
         }
         self.socket = socket
-        let own = Set(socket.interface.ipv4Addresses + socket.interface.ipv6Addresses + [socket.sourceAddress])
+        self.vmac = vmac
+        let own = Set(
+            socket.interface.ipv4Addresses + socket.interface.ipv6Addresses + ownAddresses + [socket.sourceAddress])
         expectations = settings.expectations(ownAddresses: own, isAddressOwner: settings.priority == 255)
         self.origin = origin
         diagnostics = AdvertDiagnostics(instance: settings.name, virtualRouterID: settings.virtualRouterID)
@@ -165,6 +188,8 @@ public actor InstanceRunner {
         arp.close()
         promotedSecondaries?.restore()
         neighbourAdverts.close()
+        vmac?.remove(logger: logger, instance: name)
+        vmac = nil
         await notifier.finish()
         await lastDelivery?.finish(within: .seconds(2))
     }
@@ -293,6 +318,12 @@ public actor InstanceRunner {
             }
             return
         }
+        do {
+            try acceptSequenceNumber(of: received)
+        } catch {
+            drop(error, from: received.source)
+            return
+        }
         let weAreMaster = machine.state == .master
         for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
             report(diagnostic)
@@ -373,6 +404,7 @@ public actor InstanceRunner {
                     lastMailed = new
                     lastDelivery = delivery
                 }
+                if new == .master { sequence.becomingMaster() }
                 lastTransition = WallClock.microsecondsSinceEpoch()
                 publish()
                 do {
@@ -404,7 +436,11 @@ public actor InstanceRunner {
 
     private func sendAdvert(priority: UInt8) {
         do {
-            try socket.send(settings.advert(priority: priority))
+            if case .ipsecAH(let key) = settings.authentication {
+                try socket.send(settings.advert(priority: priority), sequenceNumber: sequence.next(), key: key)
+            } else {
+                try socket.send(settings.advert(priority: priority))
+            }
             packetCounters.sent()
         } catch {
             if dropLog.allows("send", now: clock.now) {
@@ -423,12 +459,12 @@ public actor InstanceRunner {
             arp: arp, neighbourAdverts: neighbourAdverts, pacer: garpPacer, settings: settings, addresses: addresses)
         if !announcer.ipv4.isEmpty {
             let text = announcer.ipv4.map(\.description).joined(separator: ", ")
-            logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.interface) for \(text)")
+            logger.info("VRRP_Instance(\(name)) Sending gratuitous ARPs on \(settings.addressInterface) for \(text)")
         }
         if !announcer.ipv6.isEmpty {
             let text = announcer.ipv6.map(\.description).joined(separator: ", ")
             logger.info(
-                "VRRP_Instance(\(name)) Sending unsolicited Neighbour Adverts on \(settings.interface) for \(text)")
+                "VRRP_Instance(\(name)) Sending unsolicited Neighbour Adverts on \(settings.addressInterface) for \(text)")
         }
         garpTask?.cancel()
         let (logger, name) = (logger, name)
@@ -529,5 +565,18 @@ struct TimerState {
         task?.cancel()
         task = nil
         generation &+= 1
+    }
+}
+
+extension InstanceRunner {
+    /// `auth_type AH`, after the ICV checked out: a sequence number not above the last one
+    /// seen or sent is a replay. A MASTER hearing a lower priority numbers on from it, as
+    /// keepalived does, so a peer that restarted from 0 catches up.
+    fileprivate func acceptSequenceNumber(of received: ReceivedVRRPAdvert) throws(AdvertDropReason) {
+        guard let header = received.authenticationHeader?.header else { return }
+        try sequence.accept(header.sequenceNumber)
+        if state == .master, received.advert.priority < effectivePriority {
+            sequence.synchronise(afterLowerPriority: header.sequenceNumber)
+        }
     }
 }

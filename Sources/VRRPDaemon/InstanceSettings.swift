@@ -53,6 +53,17 @@ public struct InstanceSettings: Sendable, Hashable {
     public var notify: NotifyScripts
     /// Advert policy, accept mode, promote_secondaries, smtp_alert (InstancePolicy.swift).
     public var policy = InstancePolicy()
+    /// `use_vmac` (with `vmac_xmit_base`): a macvlan with the virtual MAC holds the VIPs.
+    public var vmac: VMACSettings?
+
+    /// Where adverts are sent and received: the VMAC unless `vmac_xmit_base`, else `interface`.
+    public var advertInterface: String {
+        guard let vmac, !vmac.transmitBase else { return interface }
+        return vmac.name
+    }
+
+    /// Where the VIPs without a `dev` go, and gratuitous ARPs leave from: the VMAC if any.
+    public var addressInterface: String { vmac?.name ?? interface }
 
     /// The addresses carried in adverts, in configuration order.
     public var advertisedAddresses: [InetAddress] { virtualAddresses.map(\.address) }
@@ -62,7 +73,14 @@ public struct InstanceSettings: Sendable, Hashable {
     public func canReload(to other: InstanceSettings) -> Bool {
         name == other.name && interface == other.interface && version == other.version
             && virtualRouterID == other.virtualRouterID && destination == other.destination
-            && sourceAddress == other.sourceAddress
+            && sourceAddress == other.sourceAddress && vmac == other.vmac
+            && usesAuthenticationHeader == other.usesAuthenticationHeader
+    }
+
+    /// `auth_type AH`: adverts travel behind an AH header, on a protocol 51 socket.
+    public var usesAuthenticationHeader: Bool {
+        if case .ipsecAH = authentication { return true }
+        return false
     }
 
     /// The advert this instance sends with `priority`.
@@ -166,7 +184,6 @@ extension InstanceSettings {
     ) throws(InstanceSettingsError) {
         let name = instance.name
         guard let interface = instance.interface ?? globals.defaultInterface else { throw .noInterface(instance: name) }
-        guard instance.useVMAC == nil else { throw .unsupported(instance: name, what: "use_vmac") }
         guard let vrid = UInt8(exactly: instance.virtualRouterID), vrid >= 1 else {
             throw .outOfRange(instance: name, keyword: "virtual_router_id", value: "\(instance.virtualRouterID)")
         }
@@ -181,6 +198,11 @@ extension InstanceSettings {
         }
         self.name = name
         self.interface = interface
+        vmac = try instance.useVMAC.map { (vmac) throws(InstanceSettingsError) in
+            try VMACSettings(
+                vmac, transmitBase: instance.vmacTransmitBase, virtualRouterID: vrid, instance: name)
+        }
+        let addressInterface = vmac?.name ?? interface
         self.version = version
         self.virtualRouterID = vrid
         self.priority = priority
@@ -193,8 +215,8 @@ extension InstanceSettings {
             authentication = .none
         case .some(let auth) where auth.type == .pass:
             authentication = version == .v2 ? .password(VRRPAdvert.Password(auth.password ?? "")) : .none
-        case .some:
-            throw .unsupported(instance: name, what: "auth_type AH")
+        case .some(let auth):
+            authentication = version == .v2 ? .ipsecAH(VRRPAdvert.Password(auth.password ?? "")) : .none
         }
         if instance.unicastPeers.isEmpty {
             destination = .multicast(group: try Self.multicastGroup(instance, globals: globals))
@@ -203,10 +225,10 @@ extension InstanceSettings {
         }
         sourceAddress = instance.sourceAddress.flatMap { InetAddress(bytes: $0.bytes) }
         virtualAddresses = try instance.virtualAddresses.map { (line) throws(InstanceSettingsError) in
-            try VirtualAddressSpec(line, interface: interface, instance: name)
+            try VirtualAddressSpec(line, interface: addressInterface, instance: name)
         }
         excludedAddresses = try instance.excludedAddresses.map { (line) throws(InstanceSettingsError) in
-            try VirtualAddressSpec(line, interface: interface, instance: name)
+            try VirtualAddressSpec(line, interface: addressInterface, instance: name)
         }
         virtualRoutes = try instance.virtualRoutes.map { (route) throws(InstanceSettingsError) in
             try VirtualRouteSpec(route, instance: name)

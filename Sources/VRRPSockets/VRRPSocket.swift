@@ -1,6 +1,7 @@
 import CLinux
 import Dispatch
 import Glibc
+import Synchronization
 import VRRP
 
 /// The raw socket of the VRRP instances of one family on one interface: protocol 112, bound to
@@ -27,6 +28,9 @@ public final class VRRPSocket: Sendable {
         public var v3ChecksumAsV2: Bool
         /// Datagrams kept for a slow consumer before the oldest are dropped.
         public var receiveQueueLimit: Int
+        /// keepalived's `auth_type AH`: the socket is for protocol 51, whose packets carry the
+        /// advert behind an AH header (sent with `send(_:sequenceNumber:key:)`).
+        public var authenticationHeader: Bool
 
         /// IPv6 when the group, the peers or the source are IPv6 (keepalived decides an
         /// instance's family by its addresses the same way).
@@ -39,13 +43,15 @@ public final class VRRPSocket: Sendable {
 
         public init(
             interface: String, destination: Destination = .multicast(group: VRRPAdvert.ipv4MulticastGroup),
-            sourceAddress: InetAddress? = nil, v3ChecksumAsV2: Bool = false, receiveQueueLimit: Int = 256
+            sourceAddress: InetAddress? = nil, v3ChecksumAsV2: Bool = false, receiveQueueLimit: Int = 256,
+            authenticationHeader: Bool = false
         ) {
             self.interface = interface
             self.destination = destination
             self.sourceAddress = sourceAddress
             self.v3ChecksumAsV2 = v3ChecksumAsV2
             self.receiveQueueLimit = receiveQueueLimit
+            self.authenticationHeader = authenticationHeader
         }
     }
 
@@ -57,6 +63,8 @@ public final class VRRPSocket: Sendable {
     let descriptor: SocketDescriptor
     let receiveQueue: DispatchQueue
     let counters = SocketCounters()
+    /// The IP identification of AH packets, which the ICV covers: ours, never 0, as keepalived's.
+    let identification = Atomic<UInt16>(0)
 
     /// Opens and configures the socket in the calling thread's network namespace: raw IPv4 or
     /// IPv6 after `configuration.family`.
@@ -85,8 +93,9 @@ public final class VRRPSocket: Sendable {
             if let peer = peers.first(where: { $0.inAddr == nil }) { throw .unsupportedAddress(peer) }
         }
 
-        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(VRRPAdvert.ipProtocol))
-        guard fd >= 0 else { throw .lastError("socket(AF_INET, SOCK_RAW, 112)") }
+        let proto = configuration.authenticationHeader ? AuthenticationHeader.ipProtocol : VRRPAdvert.ipProtocol
+        let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), Int32(proto))
+        guard fd >= 0 else { throw .lastError("socket(AF_INET, SOCK_RAW, \(proto))") }
         do {
             try Self.configure(fd, configuration, interface)
         } catch {

@@ -14,6 +14,7 @@ struct LinkTests {
             #expect(byName.kind == "veth")
             #expect(byName.isUp)
             #expect(byName.mtu == 1500)
+            #expect(byName.macvlanMode == nil)
             let shown = try #require(try ipJSON("-n", namespace, "link", "show", "dev", "lk0").first)
             #expect(byName.mac?.description == shown["address"] as? String)
             #expect(try netlink.link(index: index) == byName)
@@ -38,6 +39,7 @@ struct LinkTests {
             #expect(created.mac == mac)
             #expect(created.kind == "macvlan")
             #expect(created.parentIndex == parent)
+            #expect(created.macvlanMode == mode)
             #expect(!created.isUp)
 
             try netlink.setLink(index: created.index, up: true)
