@@ -42,6 +42,9 @@ public struct DBusObject: Sendable {
     var setHandlers: [String: [String: DBusPropertySetHandler]] = [:]
     var values: [String: [String: DBusValue]] = [:]
 
+    /// Every property's current value: interface → name → value.
+    public var propertyValues: [String: [String: DBusValue]] { values }
+
     /// - Throws: `DBusError.invalidArgs` when the XML does not parse or declares nothing usable.
     public init(path: ObjectPath, introspectionXML: String) throws {
         self.path = path

@@ -117,7 +117,17 @@ public final class PublishedObject: Sendable {
     func export(on connection: DBusConnection) async throws {
         let template = state.withLock { $0.template }
         let exported = try await connection.export(template)
-        state.withLock { $0.exported = exported }
+        // An update that landed while the export was under way changed the template but had no
+        // bus handle to announce through: announce whatever differs from what was exported.
+        let current = state.withLock { state in
+            state.exported = exported
+            return state.template
+        }
+        for (interface, values) in current.propertyValues {
+            let before = template.propertyValues[interface] ?? [:]
+            let changed = values.filter { before[$0.key] != $0.value }
+            if !changed.isEmpty { try exported.updateProperties(interface, changed) }
+        }
     }
 
     func unexport() async {

@@ -26,15 +26,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             virtualRouterID: 51, version: .v2, authentication: .password(.init("ka51pw")),
             virtualAddresses: [InetAddress(10, 99, 0, 100)]),
         ReceiveExpectations(
-            virtualRouterID: 52, version: .v3, advertIntervalCentiseconds: 10,
+            virtualRouterID: 52, version: .v2, authentication: .ipsecAH(.init("ka52ah")),
+            virtualAddresses: [InetAddress(10, 98, 0, 100)]),
+        ReceiveExpectations(
+            virtualRouterID: 54, version: .v3, advertIntervalCentiseconds: 10,
             virtualAddresses: [InetAddress(10, 0, 0, 1), InetAddress(10, 0, 0, 2)]),
     ]
 
     private static func vrrpAdvert(_ bytes: [UInt8]) {
         if let received = try? ReceivedVRRPAdvert(ipv4Packet: bytes) {
             _ = try? received.validate(againstInterface: expectations)
+            // AH: the HMAC over the whole packet, as keepalived computes it.
+            _ = try? received.authenticationHeader?.verify(
+                key: .init("ka52ah"), source: received.source, unicast: false)
         }
-        let linkLocal = InetAddress("fe80::1")!
+        // The source of the captured IPv6 goldens, so their checksums hold.
+        let linkLocal = InetAddress("fe80::ff:fe00:60a")!
         let group = InetAddress("ff02::12")!
         if let received = try? ReceivedVRRPAdvert(
             message: bytes[...], source: linkLocal, destination: group, ttl: 255)
