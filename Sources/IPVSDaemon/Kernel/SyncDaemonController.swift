@@ -84,14 +84,3 @@ public actor SyncDaemonController {
         await apply()
     }
 }
-
-extension SyncDaemonController {
-    /// At shutdown: stops the sync daemons this configuration asked for.
-    public func stopAll() {
-        guard configuration.globalDefinitions.lvsSyncDaemon != nil else { return }
-        for daemon in (try? ipvs.syncDaemons()) ?? [] {
-            logger.info("Stopping IPVS sync daemon (\(daemon.role))")
-            do { try ipvs.stopSyncDaemon(daemon.role) } catch { logger.error("lvs_sync_daemon: \(error)") }
-        }
-    }
-}
