@@ -78,7 +78,8 @@ import Testing
         let (step, after) = state.converge(kernel)
         #expect(step.operations.map(\.description) == ["Removing Virtual Server [10.0.0.5]:443"])
         #expect(after.entries.keys.sorted { $0.description < $1.description } == [vs])
-        // Once gone, it is no longer ours: a service added by hand at that address stays.
+        // Once the kernel no longer has it, it is no longer ours: one added by hand there stays.
+        #expect(state.step(kernel: after).operations.isEmpty)
         #expect(state.retired.isEmpty)
         let handMade = IPVSTable.Entry(service: IPVSService(tcp("10.0.0.5", 443)))
         var withHandMade = after

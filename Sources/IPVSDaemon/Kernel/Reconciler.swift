@@ -107,15 +107,34 @@ public actor Reconciler {
     }
 
     /// checkd's report on a real server; applied at once.
-    public func report(_ id: RealServerID, _ report: RealServerReport) async {
+    /// checkd's report on a real server. Reports arriving together (checkd's snapshot of
+    /// hundreds of servers) share one pass rather than one kernel read each.
+    public func report(_ id: RealServerID, _ report: RealServerReport) {
         guard state.reports[id] != report else { return }
         state.report(id, report)
-        await syncLogging(reason: "\(id) is \(report.healthy ? "up" : "down"), \(report.adminState.rawValue)")
+        schedule("\(id) is \(report.healthy ? "up" : "down"), \(report.adminState.rawValue)")
     }
 
-    public func forget(_ id: RealServerID) async {
+    public func forget(_ id: RealServerID) {
         state.forget(id)
-        await syncLogging(reason: "\(id) no longer reported")
+        schedule("\(id) no longer reported")
+    }
+
+    private var pendingReasons: [String] = []
+
+    /// Runs one pass soon for everything scheduled until it starts.
+    private func schedule(_ reason: String) {
+        pendingReasons.append(reason)
+        guard pendingReasons.count == 1 else { return }
+        Task { await self.runPending() }
+    }
+
+    private func runPending() async {
+        let reasons = pendingReasons
+        pendingReasons = []
+        guard !reasons.isEmpty else { return }
+        let reason = reasons.count == 1 ? reasons[0] : "\(reasons[0]) and \(reasons.count - 1) more"
+        await syncLogging(reason: reason)
     }
 
     /// The kernel table with counters, and the services this configuration owns.
@@ -151,8 +170,10 @@ public actor Reconciler {
         }
     }
 
-    /// At shutdown, as keepalived does: remove the services this configuration declared; with
-    /// `omega`, run `quorum_down` of the virtual servers that still had quorum.
+    /// At shutdown the kernel table stays as it is (keepalived removes its services unless run
+    /// with `--dont-release-ipvs`; here a stop or `systemctl restart` never breaks connections,
+    /// and the next ipvsd adopts the table). With `omega`, `quorum_down` of the virtual servers
+    /// that had quorum still runs, as keepalived runs it on its way down.
     public func shutdown() async {
         var omegaScripts: [Task<Void, Never>] = []
         for server in state.servers where server.omega && state.quorumUp[server.displayName] == true {
@@ -162,15 +183,8 @@ public actor Reconciler {
             if let task = scripts.run(event) { omegaScripts.append(task) }
         }
         for task in omegaScripts { await task.value }
-        let owned = Set(lastViews.flatMap(\.keys))
-        let kernel: IPVSTable
-        do { kernel = try executor.read() } catch {
-            logger.error("Cannot read the IPVS table at shutdown: \(error)")
-            return
-        }
-        let operations = kernel.sortedKeys.filter(owned.contains).map(TableOperation.deleteService)
-        for operation in operations { logger.info("\(operation)") }
-        for failure in executor.apply(operations) { logger.error("\(failure)") }
-        remember([])
+        logger.info(
+            "Leaving the IPVS table as it is (\(Set(lastViews.flatMap(\.keys)).count) service(s) of this configuration)"
+        )
     }
 }
