@@ -85,7 +85,8 @@ struct KactlLiveTests {
                 environment: ["NO_COLOR": "1"])
             #expect(await monitor.waitForError(containing: "Ctrl-C to stop"))
             #expect(try await lab.kactl(["set-priority", "VI_1", "110"]).status == 0)
-            #expect(await monitor.waitForOutput(containing: "vrrpd VI_1 Priority=110"))
+            // One line per PropertiesChanged: "vrrpd VI_1 EffectivePriority=110 Priority=110".
+            #expect(await monitor.waitForOutput(containing: "Priority=110"))
             #expect(try await lab.kactl(["drain", Self.virtualServer, Self.realServer]).status == 0)
             #expect(await monitor.waitForOutput(containing: "AdminState=DRAINED"))
             monitor.signal(SIGINT)
