@@ -58,7 +58,9 @@ public struct HTTPGet: Sendable {
     }
 
     /// Sends the request and reads the reply to its end (or its Content-Length).
-    public func fetch(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async -> Result<HTTPReply, ProbeFailure> {
+    public func fetch(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async -> Result<
+        HTTPReply, ProbeFailure
+    > {
         let request = self.request
         let outcome = await StreamExchange.run(to: target, tls: tls, on: group) { reader, writer in
             await writer.send(request)
@@ -172,7 +174,8 @@ struct HTTPReplyParser {
             return byte < 16 ? "0" + hex : hex
         }.joined()
         return HTTPReply(
-            statusCode: statusCode, header: header ?? "", digest: digest, bodyLength: bodyLength, bodyPrefix: bodyPrefix)
+            statusCode: statusCode, header: header ?? "", digest: digest, bodyLength: bodyLength, bodyPrefix: bodyPrefix
+        )
     }
 }
 

@@ -126,7 +126,9 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
         #expect(await probe.attempt() == .success(weight: nil))
         #expect(
             server.requests()
-                == ["GET / HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: rs.example.com\r\n\r\n"])
+                == [
+                    "GET / HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: rs.example.com\r\n\r\n"
+                ])
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {
@@ -158,7 +160,8 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
     @Test(.enabled(if: getuid() == 0, "needs root: creates a network namespace"))
     func aBlackholedServerTimesOutConnecting() async throws {
         try await withRoutedNamespace { net in
-            let probe = try Fixture.probe(.httpGet(httpCheck([url("/")], timeout: 0.5)), address: net.blackhole, port: 80)
+            let probe = try Fixture.probe(
+                .httpGet(httpCheck([url("/")], timeout: 0.5)), address: net.blackhole, port: 80)
             let result = await probe.attempt()
             #expect(result == .failure(.onURL(path: "/", .timeout)))
         }
