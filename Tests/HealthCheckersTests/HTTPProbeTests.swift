@@ -131,6 +131,28 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
                 ])
     }
 
+    @Test func aRegexMustMatchTheBody() async throws {
+        let server = try await LocalServer.start(.httpReply(httpReply(body: page)))
+        defer { Task { await server.stop() } }
+        func probe(_ pattern: String, noMatch: Bool = false, options: [String] = []) throws -> any RealServerProbe {
+            var check = url("/")
+            check.regex = pattern
+            check.regexNoMatch = noMatch
+            check.regexOptions = options
+            return try Fixture.probe(.httpGet(httpCheck([check])), port: server.port)
+        }
+        #expect(await (try probe("test\\s+page")).attempt() == .success(weight: nil))
+        #expect(await (try probe("TEST PAGE", options: ["caseless"])).attempt() == .success(weight: nil))
+        #expect(
+            await (try probe("missing words")).attempt()
+                == .failure(.onURL(path: "/", .regexMatch(pattern: "missing words"))))
+        #expect(
+            await (try probe("test page", noMatch: true)).attempt()
+                == .failure(.onURL(path: "/", .regexMatch(pattern: "test page"))))
+        #expect(await (try probe("error", noMatch: true)).attempt() == .success(weight: nil))
+        #expect(throws: ProbeConfigurationError.self) { try probe("([unclosed") }
+    }
+
     @Test func aServerThatNeverAnswersTimesOut() async throws {
         let server = try await LocalServer.start(.silent)
         defer { Task { await server.stop() } }
