@@ -13,7 +13,9 @@ scratch=${SCRATCH_PATH:-.build}
 swift build -c release --scratch-path "$scratch" --product check-throughput >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/check-throughput
 
-# Enough descriptors for the checks in flight.
+# Enough descriptors for the checks in flight. Each attempt in flight holds a socket, and the
+# benchmark caps them (--max-inflight, default 8000): at the descriptor limit libdispatch's
+# thread-pool monitor traps (SIGILL) in any Swift process, so checkd must bound them too.
 ulimit -n 65536 2>/dev/null || true
 
 for kind in tcp http; do
