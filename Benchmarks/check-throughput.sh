@@ -43,6 +43,7 @@ fi
 log="$work/keepalived.log"
 timeout -s KILL $((seconds + 5)) keepalived -C -n -l -D -f "$work/keepalived.conf" \
     -p "$work/k.pid" -c "$work/c.pid" >"$log" 2>&1 &
+keepalived_job=$!
 sleep "$seconds"
 if grep -q "Can't initialize ipvs" "$log"; then
     echo "  not run: keepalived's checker process needs the kernel's IPVS and exits without it:"
@@ -61,5 +62,7 @@ else
         tail -5 "$log" | sed 's/^/    /'
     fi
 fi
+# The parent keepalived, then the process `timeout` started it as (both ours, by pid).
 [ -s "$work/k.pid" ] && kill -KILL "$(cat "$work/k.pid")" 2>/dev/null || true
+kill -KILL "$keepalived_job" 2>/dev/null || true
 wait 2>/dev/null || true
