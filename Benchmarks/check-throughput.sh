@@ -13,7 +13,9 @@ scratch=${SCRATCH_PATH:-.build}
 swift build -c release --scratch-path "$scratch" --product check-throughput >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/check-throughput
 
-# Enough descriptors for the checks in flight.
+# Enough descriptors for the checks in flight. Each attempt in flight holds a socket, and the
+# benchmark caps them (--max-inflight, default 8000): at the descriptor limit libdispatch's
+# thread-pool monitor traps (SIGILL) in any Swift process, so checkd must bound them too.
 ulimit -n 65536 2>/dev/null || true
 
 for kind in tcp http; do
@@ -41,6 +43,7 @@ fi
 log="$work/keepalived.log"
 timeout -s KILL $((seconds + 5)) keepalived -C -n -l -D -f "$work/keepalived.conf" \
     -p "$work/k.pid" -c "$work/c.pid" >"$log" 2>&1 &
+keepalived_job=$!
 sleep "$seconds"
 if grep -q "Can't initialize ipvs" "$log"; then
     echo "  not run: keepalived's checker process needs the kernel's IPVS and exits without it:"
@@ -59,5 +62,7 @@ else
         tail -5 "$log" | sed 's/^/    /'
     fi
 fi
+# The parent keepalived, then the process `timeout` started it as (both ours, by pid).
 [ -s "$work/k.pid" ] && kill -KILL "$(cat "$work/k.pid")" 2>/dev/null || true
+kill -KILL "$keepalived_job" 2>/dev/null || true
 wait 2>/dev/null || true

@@ -11,6 +11,8 @@ public struct HTTPGet: Sendable {
     /// The Host header (and the SNI name with `enable_sni`); the server's address when nil.
     public var virtualhost: String?
     public var version: HTTPCheck.ProtocolVersion
+    /// Body bytes kept in `HTTPReply.bodyPrefix` (a `regex` needs more than the 4 KiB default).
+    var keepLimit = HTTPReplyParser.prefixLimit
     let tls: TLSSetup?
 
     /// - Parameter sni: send the virtualhost as TLS server name (SSL only).
@@ -58,11 +60,14 @@ public struct HTTPGet: Sendable {
     }
 
     /// Sends the request and reads the reply to its end (or its Content-Length).
-    public func fetch(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async -> Result<HTTPReply, ProbeFailure> {
+    public func fetch(on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async -> Result<
+        HTTPReply, ProbeFailure
+    > {
         let request = self.request
+        let keepLimit = self.keepLimit
         let outcome = await StreamExchange.run(to: target, tls: tls, on: group) { reader, writer in
             await writer.send(request)
-            var parser = HTTPReplyParser()
+            var parser = HTTPReplyParser(keepLimit: keepLimit)
             while let chunk = try await reader.next() {
                 if parser.consume(chunk) { break }
             }
@@ -86,7 +91,7 @@ public struct HTTPReply: Sendable, Hashable {
     public var digest: String
     /// Body bytes hashed.
     public var bodyLength: Int
-    /// The first bytes of the body (for `kactl genhash -v`).
+    /// The first bytes of the body: 4 KiB for `kactl genhash -v`, up to 1 MiB for a `regex`.
     public var bodyPrefix: [UInt8]
 }
 
@@ -95,6 +100,8 @@ public struct HTTPReply: Sendable, Hashable {
 struct HTTPReplyParser {
     static let headerLimit = 64 * 1024
     static let prefixLimit = 4096
+    /// How much of the body `bodyPrefix` keeps.
+    let keepLimit: Int
 
     private var headerBytes: [UInt8] = []
     private var header: String?
@@ -104,6 +111,10 @@ struct HTTPReplyParser {
     private var bodyLength = 0
     private var bodyPrefix: [UInt8] = []
     private var receivedAnything = false
+
+    init(keepLimit: Int = Self.prefixLimit) {
+        self.keepLimit = keepLimit
+    }
 
     /// Feeds a chunk; true once the body is complete by Content-Length.
     mutating func consume(_ buffer: ByteBuffer) -> Bool {
@@ -134,7 +145,7 @@ struct HTTPReplyParser {
             slice = Array(slice.prefix(max(0, contentLength - bodyLength)))
         }
         hash.update(data: slice)
-        if bodyPrefix.count < Self.prefixLimit { bodyPrefix += slice.prefix(Self.prefixLimit - bodyPrefix.count) }
+        if bodyPrefix.count < keepLimit { bodyPrefix += slice.prefix(keepLimit - bodyPrefix.count) }
         bodyLength += slice.count
         if let contentLength { return bodyLength >= contentLength }
         return false
@@ -172,7 +183,8 @@ struct HTTPReplyParser {
             return byte < 16 ? "0" + hex : hex
         }.joined()
         return HTTPReply(
-            statusCode: statusCode, header: header ?? "", digest: digest, bodyLength: bodyLength, bodyPrefix: bodyPrefix)
+            statusCode: statusCode, header: header ?? "", digest: digest, bodyLength: bodyLength, bodyPrefix: bodyPrefix
+        )
     }
 }
 

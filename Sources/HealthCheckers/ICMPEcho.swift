@@ -27,7 +27,8 @@ final class ICMPEcho: @unchecked Sendable {
     static func ping(_ address: IPAddress, from bindTo: IPAddress?, timeout: Duration) async -> ProbeResult {
         let isV4 = address.family == .inet
         let fd = socket(
-            isV4 ? AF_INET : AF_INET6, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            isV4 ? AF_INET : AF_INET6,
+            Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
                 | Int32(SOCK_CLOEXEC.rawValue), isV4 ? Int32(IPPROTO_ICMP) : Int32(IPPROTO_ICMPV6))
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))

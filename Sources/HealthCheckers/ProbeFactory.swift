@@ -82,6 +82,8 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
     case unknownTrackFile(String)
     /// A UDP_CHECK payload or reply pattern that is not hex.
     case badHex(String)
+    /// A url's `regex` does not compile.
+    case badRegex(String)
     /// TLS could not be set up.
     case tls(String)
     case unsupported(String)
@@ -93,6 +95,7 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
         case .unknownUser(let reason): "MISC_CHECK user: \(reason)"
         case .unknownTrackFile(let name): "FILE_CHECK: no track_file named \(name)"
         case .badHex(let text): "UDP_CHECK: '\(text)' is not hexadecimal"
+        case .badRegex(let reason): "HTTP_GET/SSL_GET regex: \(reason)"
         case .tls(let reason): "SSL_GET: \(reason)"
         case .unsupported(let keyword): "\(keyword) is not supported by checkd"
         }

@@ -17,6 +17,8 @@ extension ProbeFailure {
             return "HTTP status code error to \(target), status_code [\(code)]."
         case .digestMismatch(let expected, let received):
             return "MD5 digest error to \(target), MD5SUM [\(received)] (expected \(expected))."
+        case .regexMatch(let pattern):
+            return "Regex match failed server \(target) (regex \(pattern))."
         case .httpNoData:
             return "Read, no data received from server \(target)."
         case .tlsHandshake(let reason):

@@ -51,6 +51,8 @@ public enum ProbeFailure: Error, Sendable, Hashable {
     case scriptSignal(Int32)
     /// A MISC_CHECK script that could not be started.
     case scriptNotStarted(String)
+    /// The body did (or, with `regex_no_match`, did not) match the url's `regex`.
+    case regexMatch(pattern: String)
     /// The failure happened on one `url` of an HTTP_GET or SSL_GET.
     indirect case onURL(path: String, ProbeFailure)
 }

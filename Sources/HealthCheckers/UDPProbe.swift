@@ -17,7 +17,9 @@ public struct UDPProbe: RealServerProbe {
 
     public var keyword: String { "UDP_CHECK" }
 
-    public init(check: UDPCheck, target: ProbeTarget, eventLoopGroup: any EventLoopGroup) throws(ProbeConfigurationError) {
+    public init(check: UDPCheck, target: ProbeTarget, eventLoopGroup: any EventLoopGroup)
+        throws(ProbeConfigurationError)
+    {
         self.target = target
         self.group = eventLoopGroup
         payload = try check.payload.map { hex throws(ProbeConfigurationError) in try Self.bytes(hex) }

@@ -46,7 +46,9 @@ struct GenhashCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard IPAddress(server) != nil else { throw ValidationError("-s needs an IPv4 or IPv6 address, not '\(server)'") }
+        guard IPAddress(server) != nil else {
+            throw ValidationError("-s needs an IPv4 or IPv6 address, not '\(server)'")
+        }
         if let port, !(1...65535).contains(port) { throw ValidationError("-p needs a port 1-65535, not \(port)") }
         guard version != nil else { throw ValidationError("-P takes 1.0, 1.0c or 1.1, not '\(httpProtocol)'") }
         guard timeout.isFinite, timeout > 0, timeout <= 3600 else {
@@ -133,7 +135,8 @@ enum GenhashDump {
                 hex += column < line.count ? String(format: "%02x ", line[start + column]) : "   "
             }
             let ascii = line.map { (32...126).contains($0) ? String(UnicodeScalar($0)) : "." }.joined()
-            out += String(format: "%04d  ", start) + hex + "  " + ascii.padding(toLength: 16, withPad: " ", startingAt: 0)
+            out +=
+                String(format: "%04d  ", start) + hex + "  " + ascii.padding(toLength: 16, withPad: " ", startingAt: 0)
                 + "\n"
         }
         return out

@@ -32,7 +32,10 @@ final class Received: Sendable {
         // The question: 3www7example3com0, type A (1), class IN (1), recursion desired.
         let query = try #require(received.all.first)
         #expect(query[2] == 0x01)
-        #expect(Array(query[12...]) == [3] + Array("www".utf8) + [7] + Array("example".utf8) + [3] + Array("com".utf8) + [0, 0, 1, 0, 1])
+        #expect(
+            Array(query[12...]) == [3] + Array("www".utf8) + [7] + Array("example".utf8) + [3] + Array("com".utf8) + [
+                0, 0, 1, 0, 1,
+            ])
     }
 
     @Test func noAnswerRecordsFails() async throws {
@@ -41,7 +44,9 @@ final class Received: Sendable {
         let result = await (try Fixture.probe(dnsCheck(), port: server.port)).attempt()
         #expect(result == .failure(.dnsNoAnswer))
         if case .failure(let failure) = result {
-            #expect(failure.logLine(keyword: "DNS_CHECK", target: "[127.0.0.1]:53") == "DNS_CHECK ([127.0.0.1]:53) no answer.")
+            #expect(
+                failure.logLine(keyword: "DNS_CHECK", target: "[127.0.0.1]:53")
+                    == "DNS_CHECK ([127.0.0.1]:53) no answer.")
         }
     }
 

@@ -32,8 +32,10 @@ struct TrackedFile {
 }
 
 @Suite struct FileProbeTests {
-    @Test(arguments: [("0\n", ProbeResult.success(weight: nil)), ("1\n", .failure(.fileValue("1"))),
-        ("-4", .failure(.fileValue("-4")))])
+    @Test(arguments: [
+        ("0\n", ProbeResult.success(weight: nil)), ("1\n", .failure(.fileValue("1"))),
+        ("-4", .failure(.fileValue("-4"))),
+    ])
     func weightZeroFailsOnAnyNonZeroValue(contents: String, expected: ProbeResult) async throws {
         let file = try TrackedFile(contents)
         defer { file.remove() }
@@ -50,8 +52,12 @@ struct TrackedFile {
         let file = try TrackedFile("5")
         defer { file.remove() }
         #expect(await (try file.probe(weight: 2, dynamic: true, serverWeight: 10)).attempt() == .success(weight: 20))
-        #expect(await (try file.probe(weight: 2, reverse: true, dynamic: true, serverWeight: 10)).attempt() == .success(weight: 0))
-        #expect(await (try file.probe(weight: 1, reverse: true, dynamic: true, serverWeight: 10)).attempt() == .success(weight: 5))
+        #expect(
+            await (try file.probe(weight: 2, reverse: true, dynamic: true, serverWeight: 10)).attempt()
+                == .success(weight: 0))
+        #expect(
+            await (try file.probe(weight: 1, reverse: true, dynamic: true, serverWeight: 10)).attempt()
+                == .success(weight: 5))
     }
 
     @Test func theTrackFilesWeightAppliesWhenTheCheckHasNone() async throws {

@@ -13,7 +13,10 @@ struct GenhashTests {
     func digests(_ arguments: [String]) async throws -> (genhash: String, kactl: String) {
         let genhash = try await command("/usr/bin/genhash", arguments)
         let kactl = try await command(try Repository.binary("kactl"), ["genhash"] + arguments)
-        return (genhash.trimmingCharacters(in: .whitespacesAndNewlines), kactl.trimmingCharacters(in: .whitespacesAndNewlines))
+        return (
+            genhash.trimmingCharacters(in: .whitespacesAndNewlines),
+            kactl.trimmingCharacters(in: .whitespacesAndNewlines)
+        )
     }
 
     @Test func httpDigestsMatchGenhash() async throws {
@@ -31,7 +34,9 @@ struct GenhashTests {
         try await waitForListener(port: port)
         let expected = try await md5sum(Self.page)
         for protocolVersion in ["1.0", "1.1"] {
-            let found = try await digests(["-s", "127.0.0.1", "-p", String(port), "-u", "/page.html", "-P", protocolVersion])
+            let found = try await digests([
+                "-s", "127.0.0.1", "-p", String(port), "-u", "/page.html", "-P", protocolVersion,
+            ])
             #expect(found.genhash == expected)
             #expect(found.kactl == expected)
         }

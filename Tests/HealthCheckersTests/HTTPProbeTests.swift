@@ -126,7 +126,31 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
         #expect(await probe.attempt() == .success(weight: nil))
         #expect(
             server.requests()
-                == ["GET / HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: rs.example.com\r\n\r\n"])
+                == [
+                    "GET / HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: rs.example.com\r\n\r\n"
+                ])
+    }
+
+    @Test func aRegexMustMatchTheBody() async throws {
+        let server = try await LocalServer.start(.httpReply(httpReply(body: page)))
+        defer { Task { await server.stop() } }
+        func probe(_ pattern: String, noMatch: Bool = false, options: [String] = []) throws -> any RealServerProbe {
+            var check = url("/")
+            check.regex = pattern
+            check.regexNoMatch = noMatch
+            check.regexOptions = options
+            return try Fixture.probe(.httpGet(httpCheck([check])), port: server.port)
+        }
+        #expect(await (try probe("test\\s+page")).attempt() == .success(weight: nil))
+        #expect(await (try probe("TEST PAGE", options: ["caseless"])).attempt() == .success(weight: nil))
+        #expect(
+            await (try probe("missing words")).attempt()
+                == .failure(.onURL(path: "/", .regexMatch(pattern: "missing words"))))
+        #expect(
+            await (try probe("test page", noMatch: true)).attempt()
+                == .failure(.onURL(path: "/", .regexMatch(pattern: "test page"))))
+        #expect(await (try probe("error", noMatch: true)).attempt() == .success(weight: nil))
+        #expect(throws: ProbeConfigurationError.self) { try probe("([unclosed") }
     }
 
     @Test func aServerThatNeverAnswersTimesOut() async throws {
@@ -158,7 +182,8 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
     @Test(.enabled(if: getuid() == 0, "needs root: creates a network namespace"))
     func aBlackholedServerTimesOutConnecting() async throws {
         try await withRoutedNamespace { net in
-            let probe = try Fixture.probe(.httpGet(httpCheck([url("/")], timeout: 0.5)), address: net.blackhole, port: 80)
+            let probe = try Fixture.probe(
+                .httpGet(httpCheck([url("/")], timeout: 0.5)), address: net.blackhole, port: 80)
             let result = await probe.attempt()
             #expect(result == .failure(.onURL(path: "/", .timeout)))
         }

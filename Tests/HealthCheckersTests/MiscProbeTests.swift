@@ -29,8 +29,10 @@ func miscCheck(_ path: String, dynamic: Bool = false, timeout: Double? = nil) ->
         }
     }
 
-    @Test(arguments: [(0, ProbeResult.success(weight: nil)), (1, .failure(.scriptExit(1))), (2, .success(weight: 0)),
-        (12, .success(weight: 10)), (255, .success(weight: 253))])
+    @Test(arguments: [
+        (0, ProbeResult.success(weight: nil)), (1, .failure(.scriptExit(1))), (2, .success(weight: 0)),
+        (12, .success(weight: 10)), (255, .success(weight: 253)),
+    ])
     func miscDynamicExitCodes(status: Int, expected: ProbeResult) async throws {
         let probe = try Fixture.probe(miscCheck("/bin/sh -c 'exit \(status)'", dynamic: true), port: nil)
         #expect(await probe.attempt() == expected)

@@ -8,7 +8,8 @@ func command(_ program: String, _ arguments: [String]) async throws -> String {
         ScriptInvocation(
             command: ScriptCommand(program: program, arguments: arguments), timeout: .seconds(60), output: .capture))
     guard result.outcome == .exited(0) else {
-        throw CommandFailed(command: ([program] + arguments).joined(separator: " "), outcome: result.outcome,
+        throw CommandFailed(
+            command: ([program] + arguments).joined(separator: " "), outcome: result.outcome,
             output: result.outputText)
     }
     return result.outputText
