@@ -19,8 +19,18 @@ bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/check-th
 ulimit -n 65536 2>/dev/null || true
 
 for kind in tcp http; do
-    "$bin" "$kind" --rate "$rate" --seconds "$seconds" --servers "$servers"
+    out=$("$bin" "$kind" --rate "$rate" --seconds "$seconds" --servers "$servers")
+    echo "$out"
     echo
+    # Benchmarks/report.sh collects every benchmark's rows into one table; keepalived's checker
+    # cannot run on a kernel without IPVS, so its column stays n/a (see below).
+    if [ -n "${BENCH_ROWS:-}" ]; then
+        name=$([ "$kind" = http ] && echo HTTP_GET || echo TCP_CHECK)
+        rate_done=$(awk '/^checks\/s:/ { print $2 }' <<<"$out")
+        cpu=$(awk -F'= ' '/^CPU:/ { print $2 }' <<<"$out" | sed 's/ of one core//')
+        printf '%s, %s real servers, target %s/s: checks/s and CPU\t%s/s, %s of a core\tn/a (no IPVS here)\tn/a\n' \
+            "$name" "$servers" "$rate" "$rate_done" "$cpu" >>"$BENCH_ROWS"
+    fi
 done
 
 # keepalived beside it: the same number of TCP_CHECKs with delay_loop 1 (= $servers checks/s).

@@ -49,6 +49,7 @@ awk '/^method round trip|^signal delivery/ {
         n = split($0, f, /  +/); printf "D-Bus %s: median / p99\t%s / %s µs\tn/a\tn/a\n", f[1], f[2], f[3]
     }' "$logs/dbus.log" >>"$rows"
 [ -x "$here/check-throughput.sh" ] && run check-throughput "$here/check-throughput.sh"
+run checkd-load "$here/checkd-load.sh" 20 10000 --checkd "$bin/checkd"
 [ -x "$here/ipvs-apply.sh" ] && run ipvs-apply "$here/ipvs-apply.sh"
 
 {

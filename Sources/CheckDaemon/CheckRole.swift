@@ -23,6 +23,8 @@ public struct CheckRole: DaemonRole {
     }
 
     public func start(configuration: KeepalivedConfiguration, context: DaemonContext) async throws {
+        let descriptors = DescriptorLimit.raiseToHardLimit()
+        context.logger.debug("Open file limit: \(descriptors)")
         context.logger.info(
             "Configuration has \(configuration.scripts.count) vrrp_script and \(configuration.virtualServers.count) virtual_server"
         )
