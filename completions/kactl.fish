@@ -131,7 +131,7 @@ complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "k
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl status" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" bus-address' -l 'bus-address' -d 'The D-Bus address to use instead of the system bus (e.g. unix:path=/run/dbus/system_bus_socket).' -rfka ''
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" json' -l 'json' -d 'Print one JSON object per line.'
-complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" stats' -l 'stats' -d 'Also show changes of packet counters (vrrpd\'s Stats), which change with every advert.'
+complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" stats' -l 'stats' -d 'Also show what changes with every advert or run: vrrpd\'s Stats, checkd\'s LastRun, ipvsd\'s LastSync.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" version' -l 'version' -d 'Show the version.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl monitor" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'kactl' -n '__kactl_should_offer_completions_for_flags_or_options "kactl reload" bus-address' -l 'bus-address' -d 'The D-Bus address to use instead of the system bus (e.g. unix:path=/run/dbus/system_bus_socket).' -rfka ''

@@ -19,7 +19,7 @@ struct MonitorCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
-    @Flag(help: "Also show changes of packet counters (vrrpd's Stats), which change with every advert.")
+    @Flag(help: "Also show what changes with every advert or run: vrrpd's Stats, checkd's LastRun, ipvsd's LastSync.")
     var stats = false
 
     private enum Ending: Sendable { case interrupted, disconnected }

@@ -71,8 +71,9 @@ struct MonitorEvent: Sendable {
         self.init(daemon: daemon, path: path, kind: kind)
     }
 
-    /// Properties that count packets: they change with every advert, so monitor hides them by default.
-    static let counterProperties: Set<String> = ["Stats"]
+    /// Properties that change with every advert, script run or sync pass: monitor hides them by
+    /// default, or a quiet system would print a line a second.
+    static let counterProperties: Set<String> = ["Stats", "LastRun", "LastSync"]
 
     /// The event without counter changes; nil when nothing else changed.
     func withoutCounters() -> MonitorEvent? {
