@@ -1,0 +1,72 @@
+# Helpers the VM's stage scripts source (/ipvs-vm/lib.sh): result lines the host parses, and
+# waiting for the kernel table to become what a file says.
+
+# The samples that declare virtual servers (Debian's keepalived package, copied in by the rig).
+samples_with_virtual_servers() {
+    for sample in /samples/keepalived.conf.*; do
+        grep -q '^[[:space:]]*virtual_server[[:space:]]' "$sample" && basename "$sample"
+    done
+}
+
+pass() { echo "PASS $1"; }
+fail() {
+    echo "FAIL $1: $2"
+    failures=$((${failures:-0} + 1))
+}
+
+# The kernel table as `ipvsadm -Ln` shows it, or with extra options (`--stats`).
+table() { ipvsadm -Ln "$@"; }
+
+# wait_for_table FILE SECONDS: polls until `ipvsadm -Ln` is exactly FILE; on timeout prints the
+# difference and returns 1.
+wait_for_table() {
+    local deadline=$(($(date +%s) + $2))
+    while [ "$(date +%s)" -le "$deadline" ]; do
+        table >/tmp/table.now 2>&1
+        cmp -s /tmp/table.now "$1" && return 0
+        sleep 0.5
+    done
+    echo "--- expected ($1)"
+    cat "$1"
+    echo "--- ipvsadm -Ln"
+    cat /tmp/table.now
+    diff "$1" /tmp/table.now
+    return 1
+}
+
+# wait_for_stable_table SECONDS [GAP]: polls until two readings GAP seconds apart (default half
+# a second) agree and the table has a service; prints it.
+wait_for_stable_table() {
+    local deadline=$(($(date +%s) + $1)) gap=${2:-0.5} last="" now
+    while [ "$(date +%s)" -le "$deadline" ]; do
+        now=$(table)
+        if [ -n "$last" ] && [ "$now" = "$last" ] && grep -qE '^(TCP|UDP|SCTP|FWM)' <<<"$now"; then
+            echo "$now"
+            return 0
+        fi
+        last=$now
+        sleep "$gap"
+    done
+    echo "$now"
+    return 1
+}
+
+# wait_until SECONDS COMMAND...: polls COMMAND every half second until it succeeds.
+wait_until() {
+    local deadline=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -le "$deadline" ] || return 1
+        sleep 0.5
+    done
+}
+
+# wait_for_change FILE SECONDS: polls until `ipvsadm -Ln` differs from FILE.
+wait_for_change() {
+    local deadline=$(($(date +%s) + $2))
+    while [ "$(date +%s)" -le "$deadline" ]; do
+        table | cmp -s - "$1" || return 0
+        sleep 0.5
+    done
+    return 1
+}

@@ -1,0 +1,43 @@
+# The VM's network for the ipvsd scenarios, sourced by stage scripts: the VM itself is the
+# director; a client namespace and three real-server namespaces hang off it by veth pairs.
+#   client  10.60.0.2/24 via 10.60.0.1          VIP 10.60.100.1 on the director's lo
+#   rsN     10.61.N.2/24 via 10.61.N.1 (N = 1..3), busybox httpd on port 80 answering "rsN"
+# NAT replies come back through the director (ip_forward on).
+
+build_topology() {
+    echo 1 >/proc/sys/net/ipv4/ip_forward
+    ip addr add 10.60.100.1/32 dev lo
+    veth_namespace client 10.60.0
+    for n in 1 2 3; do
+        veth_namespace "rs$n" "10.61.$n"
+        mkdir -p "/tmp/www/rs$n"
+        echo "rs$n" >"/tmp/www/rs$n/index.html"
+        start_real_server "$n"
+    done
+}
+
+# veth_namespace NAME PREFIX: namespace NAME at PREFIX.2/24, the director at PREFIX.1.
+veth_namespace() {
+    ip netns add "$1"
+    ip link add "to-$1" type veth peer name eth0 netns "$1"
+    ip addr add "$2.1/24" dev "to-$1"
+    ip link set "to-$1" up
+    ip -n "$1" addr add "$2.2/24" dev eth0
+    ip -n "$1" link set eth0 up
+    ip -n "$1" link set lo up
+    ip -n "$1" route add default via "$2.1"
+}
+
+start_real_server() {
+    ip netns exec "rs$1" httpd -f -p 80 -h "/tmp/www/rs$1" &
+    echo $! >"/run/httpd-rs$1.pid"
+    wait_until 10 ip netns exec "rs$1" wget -q -T 2 -O /dev/null http://127.0.0.1/
+}
+
+stop_real_server() {
+    kill -9 "$(cat "/run/httpd-rs$1.pid")"
+    wait "$(cat "/run/httpd-rs$1.pid")" 2>/dev/null
+}
+
+# client_get PORT: what the client gets from the VIP.
+client_get() { ip netns exec client wget -q -T 5 -O - "http://10.60.100.1:$1/"; }
