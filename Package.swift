@@ -156,7 +156,12 @@ let package = Package(
             name: "CheckDaemonTests", dependencies: ["CheckDaemon", "HealthCheckers", "KeepalivedConfig", "KeepaliveTestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "IPVSDaemonTests", dependencies: ["IPVSDaemon", "IPVS", "KeepalivedConfig"], swiftSettings: strict),
+            name: "IPVSDaemonTests",
+            dependencies: [
+                "IPVSDaemon", "IPVS", "Netlink", "KeepalivedConfig", "DBus", "DaemonKit", "KeepaliveTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "SMTPAlertTests", dependencies: ["SMTPAlert", "KeepalivedConfig", "KeepaliveTestSupport"],
             swiftSettings: strict),

@@ -51,7 +51,8 @@ public struct Daemon<Role: DaemonRole>: Sendable {
             let root = try RootObject.make(
                 busName: Role.busName, path: rootPath, interfacesDirectory: options.interfacesDirectory,
                 configFile: store.path, loadedAt: await store.loadedAt,
-                reload: { call in try await reloader.reloadFromBus(call.caller) })
+                reload: { call in try await reloader.reloadFromBus(call.caller) },
+                methods: role.rootMethods(context: context))
             await bus.addObjectManager(at: rootPath)
             await reloader.setRoot(try await bus.publish(root))
             // The role first: a daemon that cannot do its job (ipvsd without IPVS) never owns its name.

@@ -22,6 +22,10 @@ public protocol DaemonRole: Sendable {
 
     /// Called on SIGTERM/SIGINT after `run` was cancelled: release what `start` acquired.
     func stop(context: DaemonContext) async
+
+    /// Handlers of the root interface's methods besides `Reload` (ipvsd's `Sync`, `GetTable`),
+    /// by method name; installed before the root object is published.
+    func rootMethods(context: DaemonContext) -> [String: DBusMethodHandler]
 }
 
 extension DaemonRole {
@@ -30,6 +34,7 @@ extension DaemonRole {
         while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
     }
     public func stop(context: DaemonContext) async {}
+    public func rootMethods(context: DaemonContext) -> [String: DBusMethodHandler] { [:] }
 
     /// `/org/keepalive/Vrrp1` for `org.keepalive.Vrrp1`.
     public static func rootPath() throws -> ObjectPath {

@@ -11,7 +11,7 @@ import KeepalivedConfig
 enum RootObject {
     static func make(
         busName: String, path: ObjectPath, interfacesDirectory: String, configFile: String, loadedAt: UInt64,
-        reload: @escaping DBusMethodHandler
+        reload: @escaping DBusMethodHandler, methods: [String: DBusMethodHandler] = [:]
     ) throws -> DBusObject {
         let xml = try readInterfaceXML(named: busName, in: interfacesDirectory)
         var object = try DBusObject(path: path, introspectionXML: xml)
@@ -19,6 +19,7 @@ enum RootObject {
         try object.setProperty(busName, "ConfigFile", .string(configFile))
         try object.setProperty(busName, "ConfigLoadedAt", .uint64(loadedAt))
         try object.onMethod(busName, "Reload", reload)
+        for (name, handler) in methods { try object.onMethod(busName, name, handler) }
         return object
     }
 

@@ -145,7 +145,7 @@ public final class IPVS: Sendable {
     // MARK: Helpers
 
     @discardableResult
-    private func request(
+    func request(
         _ command: some BinaryInteger, dump: Bool = false, operation: @autoclosure () -> String,
         attributes: AttributeWriter = AttributeWriter()
     ) throws(IPVSError) -> [AttributeTable] {

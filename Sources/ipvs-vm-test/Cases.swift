@@ -37,7 +37,7 @@ struct Cases {
             ("zero-counters", zeroCounters),
             ("missing-entries", missingEntries),
             ("delete-everything", deleteEverything),
-        ] + more
+        ] + more + syncDaemonCases
     }
 
     func familyResolved() throws {

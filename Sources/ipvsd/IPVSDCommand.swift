@@ -1,5 +1,6 @@
 import ArgumentParser
 import DaemonKit
+import IPVSDaemon
 import KeepalivedConfig
 
 /// `ipvsd`: the kernel IPVS table from virtual_server blocks. Wiring only; the work is in its role and the libraries.

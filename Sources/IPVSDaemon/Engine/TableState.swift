@@ -1,0 +1,139 @@
+import IPVS
+import KeepalivedConfig
+
+/// The reconcile engine: the configuration, checkd's reports and each virtual server's quorum,
+/// giving the table ipvsd wants and the operations that bring the kernel there. Pure: the
+/// daemon (`Reconciler`) reads the kernel, calls `step`, and applies what it returns.
+public struct TableState: Sendable {
+    public private(set) var servers: [VirtualServer] = []
+    private(set) var groups: [String: VirtualServerGroup] = [:]
+    public private(set) var reports: [RealServerID: RealServerReport] = [:]
+    /// Quorum state by virtual server name; kept across reloads, as keepalived keeps it.
+    public private(set) var quorumUp: [String: Bool] = [:]
+    /// Services an earlier configuration declared and the current one does not: ours to delete.
+    public private(set) var retired: Set<IPVSService.Key> = []
+    /// Virtual servers with `ha_suspend` whose address this host does not hold.
+    public var suspended: Set<String> = []
+
+    /// What one step decided.
+    public struct Step: Sendable {
+        public var operations: [TableOperation]
+        public var quorumEvents: [QuorumEvent]
+        public var desired: IPVSTable
+        public var views: [VirtualServerView]
+    }
+
+    public init(configuration: KeepalivedConfiguration) {
+        load(configuration)
+    }
+
+    /// A reload: services the old configuration declared and the new one does not are retired
+    /// (deleted at the next step); everything else is adopted as it is.
+    public mutating func reload(_ configuration: KeepalivedConfiguration) {
+        let before = Set(build().views.flatMap(\.keys))
+        load(configuration)
+        let after = Set(build().views.flatMap(\.keys))
+        retired.formUnion(before.subtracting(after))
+        retired.subtract(after)
+        let names = Set(servers.map(\.displayName))
+        quorumUp = quorumUp.filter { names.contains($0.key) }
+    }
+
+    private mutating func load(_ configuration: KeepalivedConfiguration) {
+        servers = configuration.virtualServers
+        groups = Dictionary(
+            configuration.virtualServerGroups.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// checkd's latest word on one real server.
+    public mutating func report(_ id: RealServerID, _ report: RealServerReport) {
+        reports[id] = report
+    }
+
+    /// Forgets a real server's report (its object disappeared while checkd stays): it then
+    /// counts as its configuration says (up, or down with `alpha`).
+    public mutating func forget(_ id: RealServerID) {
+        reports[id] = nil
+    }
+
+    /// Updates quorums, then plans against `kernel`. Retired services the kernel no longer has
+    /// are forgotten.
+    public mutating func step(kernel: IPVSTable) -> Step {
+        let events = updateQuorums()
+        let built = build()
+        let operations = TablePlanner.plan(
+            desired: built.table, kernel: kernel, retired: retired, frozen: built.frozen)
+        retired = retired.filter { kernel.entries[$0] != nil }
+        return Step(operations: operations, quorumEvents: events, desired: built.table, views: built.views)
+    }
+
+    /// The quorum changes since the last call (none for a virtual server seen the first time:
+    /// its state starts from the rule, as keepalived's does).
+    public mutating func updateQuorums() -> [QuorumEvent] {
+        var events: [QuorumEvent] = []
+        for server in servers {
+            let rule = QuorumRule(server)
+            let weight = liveWeight(of: server)
+            guard let up = quorumUp[server.displayName] else {
+                quorumUp[server.displayName] = rule.initiallyUp(liveWeight: weight)
+                continue
+            }
+            let next = rule.next(up: up, liveWeight: weight)
+            guard next != up else { continue }
+            quorumUp[server.displayName] = next
+            events.append(
+                QuorumEvent(
+                    virtualServer: server.displayName, up: next, liveWeight: weight, rule: rule,
+                    script: next ? server.quorumUp : server.quorumDown))
+        }
+        return events
+    }
+
+    /// The sum of the weights of the real servers that are up (DRAINED ones count 0).
+    public func liveWeight(of server: VirtualServer) -> Int {
+        server.realServers.reduce(0) { sum, real in
+            let status = status(of: real, in: server)
+            return status.live ? sum + status.weight : sum
+        }
+    }
+
+    struct RealServerStatus {
+        var live: Bool
+        var healthy: Bool
+        var weight: Int
+        var adminState: RealServerReport.AdminState
+        var inhibit: Bool
+    }
+
+    /// A real server as checkd reports it; before any report, up unless `alpha` says it starts down.
+    func status(of real: RealServer, in server: VirtualServer) -> RealServerStatus {
+        let id = RealServerID(virtualServer: server.displayName, realServer: real.displayName)
+        let report =
+            reports[id]
+            ?? RealServerReport(healthy: !(real.alpha ?? server.alpha), weight: real.weight)
+        let weight = report.adminState == .drained ? 0 : max(0, report.weight)
+        return RealServerStatus(
+            live: report.healthy && report.adminState != .disabled, healthy: report.healthy, weight: weight,
+            adminState: report.adminState, inhibit: real.inhibitOnFailure ?? server.inhibitOnFailure)
+    }
+}
+
+extension TableState {
+    /// The virtual servers with `ha_suspend` whose addresses are none of `localAddresses`:
+    /// keepalived suspends them until one of their addresses is on this host (fwmark services
+    /// have no address and are never suspended).
+    public func haSuspended(localAddresses: Set<KernelAddress>) -> Set<String> {
+        var names: Set<String> = []
+        for server in servers where server.haSuspend {
+            guard let keys = try? ServiceExpansion.keys(of: server, groups: groups) else { continue }
+            let addresses = keys.compactMap { key -> KernelAddress? in
+                if case .address(_, let address, _) = key { return address }
+                return nil
+            }
+            if !addresses.isEmpty, !addresses.contains(where: localAddresses.contains) {
+                names.insert(server.displayName)
+            }
+        }
+        return names
+    }
+}

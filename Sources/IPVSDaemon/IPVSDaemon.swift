@@ -1,1 +1,0 @@
-// ipvsd's reconcile engine and D-Bus objects; see the ipvsd issue.

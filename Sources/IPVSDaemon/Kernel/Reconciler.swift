@@ -1,0 +1,152 @@
+import DaemonKit
+import IPVS
+import KeepalivedConfig
+import Logging
+import Netlink
+
+/// What one reconcile pass did, for the bus (`TableChanged`, Service objects, `Sync()`).
+public struct SyncOutcome: Sendable {
+    /// The operations the kernel accepted, in keepalived's words.
+    public var applied: [String]
+    public var failures: [OperationFailure]
+    public var views: [VirtualServerView]
+}
+
+/// ipvsd's kernel side: owns the `TableState` and the kernel table. Every pass reads the
+/// kernel, lets the engine plan, applies the plan and logs it: on start (adopting what is
+/// there), on reload, on every checkd report, every `interval` (repairing hand changes), and
+/// on `Sync()`. Nothing here needs systemd or the bus: in the test VM it runs as it does in
+/// production.
+public actor Reconciler {
+    private var state: TableState
+    private let executor: TableExecutor
+    private let logger: Logger
+    private let scripts: QuorumScripts
+    private var lastViews: [VirtualServerView] = []
+    private var observer: (@Sendable (SyncOutcome) async -> Void)?
+
+    public init(ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger) {
+        self.state = TableState(configuration: configuration)
+        self.executor = TableExecutor(ipvs: ipvs)
+        self.logger = logger
+        self.scripts = QuorumScripts(logger: logger)
+    }
+
+    /// Called after every pass (the D-Bus side publishes from it).
+    public func observe(_ observer: @escaping @Sendable (SyncOutcome) async -> Void) {
+        self.observer = observer
+    }
+
+    /// Reads the kernel, plans, applies, logs; throws only when the table cannot be read.
+    @discardableResult
+    public func sync(reason: String) async throws(IPVSError) -> SyncOutcome {
+        refreshSuspension()
+        let kernel = try executor.read()
+        let step = state.step(kernel: kernel)
+        for event in step.quorumEvents {
+            logger.info("\(event)")
+            scripts.run(event)
+        }
+        if !step.operations.isEmpty {
+            logger.info("Reconciling the IPVS table (\(reason)): \(step.operations.count) operation(s)")
+        }
+        let failures = executor.apply(step.operations)
+        var applied: [String] = []
+        for operation in step.operations {
+            if let failure = failures.first(where: { $0.operation == operation }) {
+                logger.error("\(failure)")
+            } else {
+                logger.info("\(operation)")
+                applied.append(operation.description)
+            }
+        }
+        for view in step.views where view.error != nil && !lastViews.contains(view) {
+            logger.error("\(view.error!)")
+        }
+        lastViews = step.views
+        let outcome = SyncOutcome(applied: applied, failures: failures, views: step.views)
+        await observer?(outcome)
+        return outcome
+    }
+
+    /// Syncs and logs a failure to read the kernel instead of throwing.
+    public func syncLogging(reason: String) async {
+        do {
+            try await sync(reason: reason)
+        } catch {
+            logger.error("Cannot read the IPVS table (\(reason)): \(error)")
+        }
+    }
+
+    public func reload(_ configuration: KeepalivedConfiguration) async {
+        state.reload(configuration)
+        await syncLogging(reason: "reload")
+    }
+
+    /// checkd's report on a real server; applied at once.
+    public func report(_ id: RealServerID, _ report: RealServerReport) async {
+        guard state.reports[id] != report else { return }
+        state.report(id, report)
+        await syncLogging(reason: "\(id) is \(report.healthy ? "up" : "down"), \(report.adminState.rawValue)")
+    }
+
+    public func forget(_ id: RealServerID) async {
+        state.forget(id)
+        await syncLogging(reason: "\(id) no longer reported")
+    }
+
+    /// The kernel table with counters, and the services this configuration owns.
+    public func table() throws(IPVSError) -> (IPVSTable, Set<IPVSService.Key>) {
+        (try executor.read(), Set(lastViews.flatMap(\.keys)))
+    }
+
+    public var views: [VirtualServerView] { lastViews }
+
+    /// Re-reads and repairs every `interval`, until cancelled; `ha_suspend` follows the host's
+    /// addresses at the same pace.
+    public func repairPeriodically(every interval: Duration) async throws {
+        while true {
+            try await Task.sleep(for: interval)
+            await syncLogging(reason: "periodic check")
+        }
+    }
+
+    /// Reads the host's addresses when some virtual server has `ha_suspend`.
+    func refreshSuspension() {
+        guard state.servers.contains(where: \.haSuspend) else { return }
+        do {
+            let local = Set(try RouteNetlink().addresses().map(\.address))
+            let suspended = state.haSuspended(localAddresses: local)
+            for name in suspended.subtracting(state.suspended) {
+                logger.info(
+                    "VS \(name): its address is not on this host; ha_suspend leaves its real servers as they are")
+            }
+            for name in state.suspended.subtracting(suspended) { logger.info("VS \(name): its address is here again") }
+            state.suspended = suspended
+        } catch {
+            logger.warning("ha_suspend: cannot read this host's addresses: \(error)")
+        }
+    }
+
+    /// At shutdown, as keepalived does: remove the services this configuration declared; with
+    /// `omega`, run `quorum_down` of the virtual servers that still had quorum.
+    public func shutdown() async {
+        var omegaScripts: [Task<Void, Never>] = []
+        for server in state.servers where server.omega && state.quorumUp[server.displayName] == true {
+            let event = QuorumEvent(
+                virtualServer: server.displayName, up: false, liveWeight: state.liveWeight(of: server),
+                rule: QuorumRule(server), script: server.quorumDown)
+            if let task = scripts.run(event) { omegaScripts.append(task) }
+        }
+        for task in omegaScripts { await task.value }
+        let owned = Set(lastViews.flatMap(\.keys))
+        let kernel: IPVSTable
+        do { kernel = try executor.read() } catch {
+            logger.error("Cannot read the IPVS table at shutdown: \(error)")
+            return
+        }
+        let operations = kernel.sortedKeys.filter(owned.contains).map(TableOperation.deleteService)
+        for operation in operations { logger.info("\(operation)") }
+        for failure in executor.apply(operations) { logger.error("\(failure)") }
+    }
+}
