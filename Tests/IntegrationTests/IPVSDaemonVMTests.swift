@@ -22,7 +22,8 @@ struct IPVSDaemonVMTests {
         "ipvsd builds keepalived's tables from Debian's samples, follows health, survives restarts, repairs hand changes",
         .enabled(if: getuid() == 0, "needs root: downloads the kernel into /var/cache and boots it under qemu"))
     func ipvsdPassesInTheVM() async throws {
-        let result = try await run("/bin/bash", [Self.script, "--no-cases", "--daemons"], environment: ["VM_TIMEOUT": "900"])
+        let result = try await run(
+            "/bin/bash", [Self.script, "--no-cases", "--daemons"], environment: ["VM_TIMEOUT": "900"])
         let log = result.stdout + result.stderr
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let passed = Set(lines.filter { $0.hasPrefix("PASS ") }.map { String($0.dropFirst(5)) })
