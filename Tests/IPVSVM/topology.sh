@@ -2,7 +2,8 @@
 # director; a client namespace and three real-server namespaces hang off it by veth pairs.
 #   client  10.60.0.2/24 via 10.60.0.1          VIP 10.60.100.1 on the director's lo
 #   rsN     10.61.N.2/24 via 10.61.N.1 (N = 1..3), busybox httpd on port 80 answering "rsN"
-# NAT replies come back through the director (ip_forward on).
+# NAT replies come back through the director (ip_forward on). busybox wget -T crashes (static
+# 1.35): time requests out with `timeout` instead.
 
 build_topology() {
     echo 1 >/proc/sys/net/ipv4/ip_forward
@@ -31,7 +32,7 @@ veth_namespace() {
 start_real_server() {
     ip netns exec "rs$1" httpd -f -p 80 -h "/tmp/www/rs$1" &
     echo $! >"/run/httpd-rs$1.pid"
-    wait_until 10 ip netns exec "rs$1" wget -q -T 2 -O /dev/null http://127.0.0.1/
+    wait_until 10 ip netns exec "rs$1" timeout 2 wget -q -O /dev/null http://127.0.0.1/
 }
 
 stop_real_server() {
@@ -40,4 +41,4 @@ stop_real_server() {
 }
 
 # client_get PORT: what the client gets from the VIP.
-client_get() { ip netns exec client wget -q -T 5 -O - "http://10.60.100.1:$1/"; }
+client_get() { ip netns exec client timeout 5 wget -q -O - "http://10.60.100.1:$1/"; }
