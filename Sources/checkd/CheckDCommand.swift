@@ -1,8 +1,10 @@
 import ArgumentParser
+import CheckDaemon
 import DaemonKit
 import KeepalivedConfig
 
-/// `checkd`: vrrp_script runs and real-server health checks. Wiring only; the work is in its role and the libraries.
+/// `checkd`: vrrp_script runs and real-server health checks. Wiring only; the work is in
+/// CheckDaemon and the libraries.
 @main
 struct CheckDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,1 +1,0 @@
-// checkd's schedulers and D-Bus objects; see the checkd issue.

@@ -1,0 +1,151 @@
+import DBus
+import DaemonKit
+import HealthCheckers
+import Logging
+
+/// Checks one real server: a loop per checker on its own schedule, the verdicts combined by
+/// `RealServerHealth`, keepalived's log lines, notify_up/notify_down and alerts on every flip,
+/// and every change published on the server's object. `ha_suspend` pauses the loops.
+actor RealServerMonitor {
+    let spec: RealServerSpec
+    private let probes: [any RealServerProbe]
+    private let notifier: ServerNotifier
+    private let logger: Logger
+    private let clock = ContinuousClock()
+    private let origin: ContinuousClock.Instant
+    private var health: RealServerHealth
+    private var admin: AdminState = .enabled
+    private var object: PublishedObject?
+    private var loops: [Task<Void, Never>] = []
+    private var suspended = false
+    private var running = false
+
+    /// - Parameter warmupFraction: picks each checker's random part of warmup (tests pass a
+    ///   fixed one).
+    init(
+        _ spec: RealServerSpec, probes: [any RealServerProbe], notifier: ServerNotifier, logger: Logger,
+        warmupFraction: @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.spec = spec
+        self.probes = probes
+        self.notifier = notifier
+        self.logger = logger
+        origin = ContinuousClock.now
+        health = RealServerHealth(
+            checkers: spec.checkers.map {
+                CheckerSchedule(timing: .init($0.settings), now: .zero, warmupFraction: warmupFraction())
+            },
+            configuredWeight: spec.weight)
+    }
+
+    var currentHealth: RealServerHealth { health }
+
+    func attach(_ object: PublishedObject) { self.object = object }
+
+    /// Starts checking, unless suspended.
+    func start() {
+        running = true
+        if !suspended { startLoops() }
+    }
+
+    /// ha_suspend: pause or resume the checkers; the verdicts are kept while paused.
+    func setSuspended(_ suspend: Bool) {
+        guard suspend != suspended else { return }
+        suspended = suspend
+        if suspend {
+            logger.info("Suspending checkers of \(spec.realServer) in VS \(spec.virtualServer): this node does not hold its VIP")
+            stopLoops()
+        } else {
+            logger.info("Resuming checkers of \(spec.realServer) in VS \(spec.virtualServer)")
+            health.resume(at: now)
+            if running { startLoops() }
+        }
+    }
+
+    /// Drain, Enable or Disable from the bus (already authorized).
+    func setAdminState(_ state: AdminState, by caller: String) {
+        logger.info("\(state.verb) service \(spec.realServer) of VS \(spec.virtualServer) (asked by \(caller))")
+        guard state != admin else { return }
+        admin = state
+        publish(["AdminState": .string(state.rawValue)])
+    }
+
+    /// Stops checking; with `omega` a healthy server's notify_down runs (and is waited for).
+    func shutdown(omega: Bool) async {
+        running = false
+        stopLoops()
+        if omega, spec.omega, health.healthy, let notifyDown = spec.notifyDown {
+            _ = await notifier.run(notifyDown, for: spec).value
+        }
+    }
+
+    private var now: Duration { origin.duration(to: clock.now) }
+
+    private func startLoops() {
+        for (index, probe) in probes.enumerated() {
+            loops.append(Task { await self.loop(index, probe) })
+        }
+    }
+
+    private func stopLoops() {
+        for loop in loops { loop.cancel() }
+        loops = []
+    }
+
+    private func loop(_ index: Int, _ probe: any RealServerProbe) async {
+        while !Task.isCancelled {
+            let next = health.checkers[index].nextAttempt
+            do { try await Task.sleep(until: origin + next, clock: clock) } catch { return }
+            let result = await probe.attempt()
+            if Task.isCancelled { return }
+            record(index, result)
+        }
+    }
+
+    private func record(_ index: Int, _ result: ProbeResult) {
+        let change = health.record(checker: index, result, at: now)
+        let keyword = spec.checkers[index].keyword
+        let service = "\(keyword) on service \(spec.realServer) of VS \(spec.virtualServer)"
+        switch change.checker {
+        case .up: logger.info("\(service) succeeded")
+        case .down(let failure):
+            logger.warning("\(service) failed: \(FailureText.describe(failure))")
+        case .retrying(let failure, let attempt, let retries):
+            logger.info("\(service) failed: \(FailureText.describe(failure)); retry \(attempt) of \(retries)")
+        case .stillDown(let failure):
+            logger.debug("\(service) still failing: \(FailureText.describe(failure))")
+        case nil: break
+        }
+        var changes: [String: DBusValue] = ["LastError": .string(health.lastError)]
+        if let weight = change.weight { changes["Weight"] = .int32(Int32(clamping: weight)) }
+        if let healthy = change.healthy {
+            changes["Healthy"] = .boolean(healthy)
+            if healthy {
+                logger.info("Adding service \(spec.realServer) to VS \(spec.virtualServer)")
+                if let notifyUp = spec.notifyUp { notifier.run(notifyUp, for: spec) }
+            } else {
+                logger.warning("Removing service \(spec.realServer) from VS \(spec.virtualServer)")
+                if let notifyDown = spec.notifyDown { notifier.run(notifyDown, for: spec) }
+            }
+            if spec.smtpAlert { notifier.alert(spec, healthy: healthy, reason: health.lastError) }
+        }
+        publish(changes)
+    }
+
+    private func publish(_ changes: [String: DBusValue]) {
+        do { try object?.update(RealServerObject.interface, changes) } catch {
+            logger.warning("Cannot publish the state of \(spec.realServer) in VS \(spec.virtualServer): \(error)")
+        }
+    }
+}
+
+extension AdminState {
+    /// The log line's verb.
+    var verb: String {
+        switch self {
+        case .enabled: "Enabling"
+        case .drained: "Draining"
+        case .disabled: "Disabling"
+        }
+    }
+}
