@@ -42,3 +42,31 @@ stop_real_server() {
 
 # client_get PORT: what the client gets from the VIP.
 client_get() { ip netns exec client timeout 5 wget -q -O - "http://10.60.100.1:$1/"; }
+
+# The direct-routing segment: bridge br-dr with the director at 10.62.0.1, the client namespace
+# drc at 10.62.0.10 and the real server namespace drs at 10.62.0.20, which holds VIP 10.62.100.1
+# on its lo without answering ARP for it and serves "drs" on port 80.
+build_dr_segment() {
+    ip link add br-dr type bridge
+    ip addr add 10.62.0.1/24 dev br-dr
+    ip link set br-dr up
+    ip addr add 10.62.100.1/32 dev lo
+    for end in drc:10 drs:20; do
+        local ns=${end%%:*} host=${end##*:}
+        ip netns add "$ns"
+        ip link add "to-$ns" type veth peer name eth0 netns "$ns"
+        ip link set "to-$ns" master br-dr up
+        ip -n "$ns" addr add "10.62.0.$host/24" dev eth0
+        ip -n "$ns" link set eth0 up
+        ip -n "$ns" link set lo up
+    done
+    ip -n drc route add 10.62.100.1/32 via 10.62.0.1
+    ip netns exec drs sh -c 'echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore; echo 2 >/proc/sys/net/ipv4/conf/all/arp_announce'
+    ip -n drs addr add 10.62.100.1/32 dev lo
+    mkdir -p /tmp/www/drs
+    echo drs >/tmp/www/drs/index.html
+    ip netns exec drs httpd -f -p 80 -h /tmp/www/drs &
+    wait_until 10 ip netns exec drs timeout 2 wget -q -O /dev/null http://10.62.0.20/
+}
+
+dr_client_get() { ip netns exec drc timeout 5 wget -q -O - http://10.62.100.1/; }

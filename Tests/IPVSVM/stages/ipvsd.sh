@@ -104,5 +104,22 @@ check hand-changes-repaired wait_for_table "$expected/health-all-up.txt" 30
 
 stop_ipvsd
 [ -z "${checkd_pid:-}" ] || kill -9 "$checkd_pid"
+ipvsadm -C
+
+# 5. Direct routing over a bridge: ipvsd's table sends the client to the real server, which
+# answers it directly.
+build_dr_segment
+: >/tmp/ipvsd.log
+start_ipvsd /ipvs-vm/configs/dr.conf
+dr_answers() {
+    wait_until 30 bash -c 'ipvsadm -Ln | grep -qE "^  -> 10.62.0.20:80 +Route +1 "' || { ipvsadm -Ln; return 1; }
+    local answer
+    answer=$(dr_client_get) || { echo "no answer through the VIP"; return 1; }
+    [ "$answer" = drs ] || { echo "answer: $answer"; return 1; }
+    ipvsadm -Lnc | grep -q '10.62.100.1:80 *10.62.0.20:80' || { echo "no IPVS connection entry:"; ipvsadm -Lnc; return 1; }
+}
+check dr-data-path dr_answers
+stop_ipvsd
+ipvsadm -C
 echo "ipvsd stage: $failures failed"
 [ "$failures" = 0 ]
