@@ -16,7 +16,8 @@ struct IPVSDaemonVMTests {
         let samples = (try? FileManager.default.contentsOfDirectory(atPath: expected)) ?? []
         return samples.filter { $0.hasPrefix("keepalived.conf.") }.map { "sample-" + $0.dropLast(4) }.sorted()
             + [
-                "health-all-up", "nat-data-path", "restart-keeps-table-and-counters", "hand-changes-repaired",
+                "health-all-up", "nat-data-path", "restart-after-crash-keeps-table-and-counters",
+                "restart-keeps-table-and-counters", "hand-changes-repaired",
                 "dr-data-path",
             ]
     }
