@@ -70,3 +70,9 @@ wait_for_change() {
     done
     return 1
 }
+
+# bus_name_owned NAME: true when NAME has an owner on the system bus.
+bus_name_owned() {
+    dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q 'boolean true'
+}

@@ -38,7 +38,7 @@ until [ "$(destinations)" = 10000 ]; do
     sleep 0.05
 done
 echo "BENCH ipvsd-apply $(($(now_ms) - start)) ms (from starting ipvsd, 10000 destinations)"
-wait_until 60 busctl --system status org.keepalive.Ipvs1 >/dev/null 2>&1
+wait_until 60 bus_name_owned org.keepalive.Ipvs1
 sleep 6 # let the first repair round pass
 cp /tmp/bench-reweigh.conf /tmp/ipvsd-bench.conf
 start=$(now_ms)

@@ -23,7 +23,6 @@ start_checkd() {
     checkd -f "$1" >>/tmp/checkd.log 2>&1 &
     checkd_pid=$!
 }
-bus_name_owned() { busctl --system status "$1" >/dev/null 2>&1; }
 log_tail() { # why: what a failure shows of the daemons' logs
     echo "--- $1"
     tail -20 /tmp/ipvsd.log 2>/dev/null | sed 's/^/ipvsd: /'
@@ -88,7 +87,7 @@ wait_until 10 bash -c 'ipvsadm -Ln --stats >/tmp/stats.a; sleep 2.5; ipvsadm -Ln
 restart_keeps_counters() { # signal
     grep -qE '^TCP .* [1-9][0-9]* +[0-9]+ +[0-9]+' /tmp/stats.a || { echo "no traffic counted:"; cat /tmp/stats.a; return 1; }
     kill "-$1" "$ipvsd_pid"
-    wait_until 20 bash -c "! kill -0 $ipvsd_pid 2>/dev/null"
+    wait "$ipvsd_pid" 2>/dev/null
     ipvsadm -Ln --stats >/tmp/stats.b
     start_ipvsd /ipvs-vm/configs/health.conf
     wait_until 30 bus_name_owned org.keepalive.Ipvs1 || { echo "ipvsd did not come back on the bus"; return 1; }
