@@ -13,7 +13,10 @@ import Logging
 /// signal `TableChanged(u, as)`, properties `LastSync`, `SyncDaemon`, `CheckdPresent`) and
 /// `/org/keepalive/Ipvs1/service/<escaped VS name>` (`org.keepalive.Ipvs1.Service`); publish
 /// checkd's RealServer objects (`org.keepalive.Check1`) to move real servers, or vrrpd's
-/// Instance `State` to move `lvs_sync_daemon`. The log lines are keepalived's.
+/// Instance `State` to move `lvs_sync_daemon`. The log lines are keepalived's. Stopping ipvsd
+/// (SIGTERM) or killing it leaves the kernel table and the sync daemon as they are; the next
+/// ipvsd adopts them, and removes what /run/keepalive/ipvsd.services says an earlier
+/// configuration declared and this one dropped.
 public struct IPVSRole: DaemonRole {
     public static let busName = "org.keepalive.Ipvs1"
     public static let manageAction = "org.keepalive.ipvs.manage"
@@ -77,9 +80,8 @@ public struct IPVSRole: DaemonRole {
     }
 
     public func stop(context: DaemonContext) async {
-        guard let (_, reconciler, syncDaemon, _) = await parts.all else { return }
-        await reconciler.shutdown()
-        await syncDaemon.stopAll()
+        // The table and the sync daemon stay: stopping ipvsd never touches the data path.
+        await parts.reconciler?.shutdown()
     }
 
     public func rootMethods(context: DaemonContext) -> [String: DBusMethodHandler] {

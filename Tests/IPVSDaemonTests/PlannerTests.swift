@@ -78,7 +78,8 @@ import Testing
         let (step, after) = state.converge(kernel)
         #expect(step.operations.map(\.description) == ["Removing Virtual Server [10.0.0.5]:443"])
         #expect(after.entries.keys.sorted { $0.description < $1.description } == [vs])
-        // Once gone, it is no longer ours: a service added by hand at that address stays.
+        // Once the kernel no longer has it, it is no longer ours: one added by hand there stays.
+        #expect(state.step(kernel: after).operations.isEmpty)
         #expect(state.retired.isEmpty)
         let handMade = IPVSTable.Entry(service: IPVSService(tcp("10.0.0.5", 443)))
         var withHandMade = after
@@ -160,5 +161,28 @@ import Testing
                 "Removing service [10.0.0.7]:80 from VS [10.0.0.1]:80",
                 "Adding VS [10.0.0.1]:81 (rr)",
             ])
+    }
+
+    @Test func aRestartRemovesWhatTheLastRunDeclaredAndThisConfigurationDropped() throws {
+        var first = TableState(
+            configuration: try configuration(
+                twoServers + """
+
+                    virtual_server 10.0.0.5 443 {
+                        protocol TCP
+                        real_server 10.0.0.6 443 { }
+                    }
+                    """))
+        var (step, kernel) = first.converge(IPVSTable())
+        let recorded = Set(step.views.flatMap(\.keys).map(\.description))
+        let stranger = IPVSTable.Entry(service: IPVSService(tcp("192.0.2.1", 443)))
+        kernel.entries[stranger.service.key] = stranger
+        // ipvsd restarts with 10.0.0.5 gone from the file.
+        var second = TableState(configuration: try configuration(twoServers))
+        second.retire(recorded: recorded, kernel: kernel)
+        (step, kernel) = second.converge(kernel)
+        #expect(step.operations.map(\.description) == ["Removing Virtual Server [10.0.0.5]:443"])
+        #expect(kernel.entries[stranger.service.key] == stranger)
+        #expect(kernel.entries[vs] != nil)
     }
 }

@@ -75,7 +75,7 @@ import Testing
 
             // The virtual server leaves the configuration: its object goes.
             let removals = try await client.objectManagerEvents(sender: Self.busName, path: root)
-            state.reload(KeepalivedConfiguration())
+            state.reload(try configuration(""))
             (step, _) = state.converge(kernel)
             try await publisher.publish(
                 SyncOutcome(applied: step.operations.map(\.description), failures: [], views: step.views))
@@ -107,9 +107,11 @@ import Testing
         ])
         let encoded = TableEncoding.encode(table, owned: [service.key])
         #expect(encoded.signature == "aa{sv}")
-        let services = try #require(encoded.arrayValue?.compactMap(\.stringDictionaryValue))
+        let decoded = encoded.arrayValue?.compactMap { $0.stringDictionaryValue }
+        let services = try #require(decoded)
         #expect(services.count == 2)
-        let first = try #require(services.first { $0["Name"]?.unwrapped == .string("[10.0.0.1]:80") })
+        let named = services.first { $0["Name"]?.unwrapped == .string("[10.0.0.1]:80") }
+        let first = try #require(named)
         #expect(first["Key"]?.unwrapped == .string("TCP  10.0.0.1:80"))
         #expect(first["Protocol"]?.unwrapped == .string("TCP"))
         #expect(first["Port"]?.unwrapped == .uint16(80))
@@ -120,8 +122,8 @@ import Testing
         #expect(first["Owned"]?.unwrapped == .boolean(true))
         #expect(first["Connections"]?.unwrapped == .uint64(12))
         #expect(first["InBytes"]?.unwrapped == .uint64(3400))
-        let destinations = try #require(
-            first["Destinations"]?.unwrapped.arrayValue?.compactMap(\.stringDictionaryValue))
+        let decodedDestinations = first["Destinations"]?.unwrapped.arrayValue?.compactMap { $0.stringDictionaryValue }
+        let destinations = try #require(decodedDestinations)
         let only = try #require(destinations.first)
         #expect(only["Address"]?.unwrapped == .string("10.0.0.2"))
         #expect(only["Port"]?.unwrapped == .uint16(8080))
@@ -130,7 +132,8 @@ import Testing
         #expect(only["ActiveConnections"]?.unwrapped == .uint32(4))
         #expect(only["InactiveConnections"]?.unwrapped == .uint32(5))
         #expect(only["OutPackets"]?.unwrapped == .uint64(99))
-        let second = try #require(services.first { $0["Protocol"]?.unwrapped == .string("FWM") })
+        let marked = services.first { $0["Protocol"]?.unwrapped == .string("FWM") }
+        let second = try #require(marked)
         #expect(second["FirewallMark"]?.unwrapped == .uint32(7))
         #expect(second["Family"]?.unwrapped == .string("inet6"))
         #expect(second["Owned"]?.unwrapped == .boolean(false))
@@ -152,7 +155,7 @@ import Testing
             path: try ObjectPath("/org/keepalive/Ipvs1/service/x"),
             introspectionXML: try shippedXML(ServiceProperties.interface))
         var copy = service
-        let view = try TableState(configuration: try configuration(twoServers)).build().views[0]
+        let view = TableState(configuration: try configuration(twoServers)).build().views[0]
         for (name, value) in ServiceProperties.of(view) {
             try copy.setProperty(ServiceProperties.interface, name, value)
         }

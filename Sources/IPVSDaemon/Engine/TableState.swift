@@ -137,3 +137,14 @@ extension TableState {
         return names
     }
 }
+
+extension TableState {
+    /// Services an earlier run of ipvsd declared (`recorded`, by their ipvsadm key) that the
+    /// kernel still has and this configuration does not: retired, so the next step removes them.
+    public mutating func retire(recorded: Set<String>, kernel: IPVSTable) {
+        let wanted = Set(build().views.flatMap(\.keys))
+        for key in kernel.entries.keys where recorded.contains(key.description) && !wanted.contains(key) {
+            retired.insert(key)
+        }
+    }
+}

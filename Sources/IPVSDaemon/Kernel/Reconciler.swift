@@ -24,9 +24,16 @@ public actor Reconciler {
     private let scripts: QuorumScripts
     private var lastViews: [VirtualServerView] = []
     private var observer: (@Sendable (SyncOutcome) async -> Void)?
+    private let record: OwnershipRecord
+    private var recorded: Set<String>?
 
-    public init(ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger) {
+    /// `ownershipFile` remembers which services are ipvsd's across its restarts.
+    public init(
+        ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger,
+        ownershipFile: String = "/run/keepalive/ipvsd.services"
+    ) {
         self.state = TableState(configuration: configuration)
+        self.record = OwnershipRecord(path: ownershipFile)
         self.executor = TableExecutor(ipvs: ipvs)
         self.logger = logger
         self.scripts = QuorumScripts(logger: logger)
@@ -42,6 +49,11 @@ public actor Reconciler {
     public func sync(reason: String) async throws(IPVSError) -> SyncOutcome {
         refreshSuspension()
         let kernel = try executor.read()
+        if recorded == nil {
+            let earlier = record.read()
+            state.retire(recorded: earlier, kernel: kernel)
+            recorded = earlier
+        }
         let step = state.step(kernel: kernel)
         for event in step.quorumEvents {
             logger.info("\(event)")
@@ -64,9 +76,20 @@ public actor Reconciler {
             logger.error("\(view.error!)")
         }
         lastViews = step.views
+        remember(Set(step.views.flatMap(\.keys).map(\.description)).union(state.retired.map(\.description)))
         let outcome = SyncOutcome(applied: applied, failures: failures, views: step.views)
         await observer?(outcome)
         return outcome
+    }
+
+    /// Keeps the ownership record in step with what this configuration (and the retired
+    /// services not yet removed) declare.
+    private func remember(_ keys: Set<String>) {
+        guard keys != recorded else { return }
+        if let problem = record.write(keys) {
+            logger.warning("\(problem): a restart will not know which services were ipvsd's")
+        }
+        recorded = keys
     }
 
     /// Syncs and logs a failure to read the kernel instead of throwing.
@@ -84,15 +107,34 @@ public actor Reconciler {
     }
 
     /// checkd's report on a real server; applied at once.
-    public func report(_ id: RealServerID, _ report: RealServerReport) async {
+    /// checkd's report on a real server. Reports arriving together (checkd's snapshot of
+    /// hundreds of servers) share one pass rather than one kernel read each.
+    public func report(_ id: RealServerID, _ report: RealServerReport) {
         guard state.reports[id] != report else { return }
         state.report(id, report)
-        await syncLogging(reason: "\(id) is \(report.healthy ? "up" : "down"), \(report.adminState.rawValue)")
+        schedule("\(id) is \(report.healthy ? "up" : "down"), \(report.adminState.rawValue)")
     }
 
-    public func forget(_ id: RealServerID) async {
+    public func forget(_ id: RealServerID) {
         state.forget(id)
-        await syncLogging(reason: "\(id) no longer reported")
+        schedule("\(id) no longer reported")
+    }
+
+    private var pendingReasons: [String] = []
+
+    /// Runs one pass soon for everything scheduled until it starts.
+    private func schedule(_ reason: String) {
+        pendingReasons.append(reason)
+        guard pendingReasons.count == 1 else { return }
+        Task { await self.runPending() }
+    }
+
+    private func runPending() async {
+        let reasons = pendingReasons
+        pendingReasons = []
+        guard !reasons.isEmpty else { return }
+        let reason = reasons.count == 1 ? reasons[0] : "\(reasons[0]) and \(reasons.count - 1) more"
+        await syncLogging(reason: reason)
     }
 
     /// The kernel table with counters, and the services this configuration owns.
@@ -128,8 +170,10 @@ public actor Reconciler {
         }
     }
 
-    /// At shutdown, as keepalived does: remove the services this configuration declared; with
-    /// `omega`, run `quorum_down` of the virtual servers that still had quorum.
+    /// At shutdown the kernel table stays as it is (keepalived removes its services unless run
+    /// with `--dont-release-ipvs`; here a stop or `systemctl restart` never breaks connections,
+    /// and the next ipvsd adopts the table). With `omega`, `quorum_down` of the virtual servers
+    /// that had quorum still runs, as keepalived runs it on its way down.
     public func shutdown() async {
         var omegaScripts: [Task<Void, Never>] = []
         for server in state.servers where server.omega && state.quorumUp[server.displayName] == true {
@@ -139,14 +183,8 @@ public actor Reconciler {
             if let task = scripts.run(event) { omegaScripts.append(task) }
         }
         for task in omegaScripts { await task.value }
-        let owned = Set(lastViews.flatMap(\.keys))
-        let kernel: IPVSTable
-        do { kernel = try executor.read() } catch {
-            logger.error("Cannot read the IPVS table at shutdown: \(error)")
-            return
-        }
-        let operations = kernel.sortedKeys.filter(owned.contains).map(TableOperation.deleteService)
-        for operation in operations { logger.info("\(operation)") }
-        for failure in executor.apply(operations) { logger.error("\(failure)") }
+        logger.info(
+            "Leaving the IPVS table as it is (\(Set(lastViews.flatMap(\.keys)).count) service(s) of this configuration)"
+        )
     }
 }

@@ -16,6 +16,9 @@ public actor SyncDaemonController {
     private var configuration: KeepalivedConfiguration
     private var instanceState: String?
     private let published: @Sendable (String) async -> Void
+    /// Whether a sync daemon running now is ours to stop: only when a configuration asked for
+    /// one. Without lvs_sync_daemon, one started by hand (`ipvsadm --start-daemon`) is left alone.
+    private var managed = false
 
     public init(
         ipvs: IPVS, configuration: KeepalivedConfiguration, logger: Logger,
@@ -28,6 +31,8 @@ public actor SyncDaemonController {
     }
 
     public func reload(_ configuration: KeepalivedConfiguration) async {
+        // A reload that drops lvs_sync_daemon stops the daemon the earlier file asked for.
+        managed = managed || self.configuration.globalDefinitions.lvsSyncDaemon != nil
         self.configuration = configuration
         await apply()
     }
@@ -38,6 +43,11 @@ public actor SyncDaemonController {
         let wanted = settings.map {
             SyncDaemonPlan.wanted($0, configuration: configuration, instanceState: instanceState)
         }
+        guard wanted != nil || managed else {
+            await published("")
+            return
+        }
+        managed = wanted != nil
         do {
             let running = try ipvs.syncDaemons()
             let (stop, start) = SyncDaemonPlan.changes(running: running, wanted: wanted)
@@ -56,7 +66,7 @@ public actor SyncDaemonController {
         await published(wanted.map { $0.role == .master ? "MASTER" : "BACKUP" } ?? "")
     }
 
-    /// Follows vrrpd until cancelled; returns at once when no sync daemon is configured.
+    /// Follows vrrpd until cancelled.
     public func run(bus: BusPresence) async throws {
         await apply()
         let root = try ObjectPath("/org/keepalive/Vrrp1")
@@ -82,16 +92,5 @@ public actor SyncDaemonController {
         guard let state, state != instanceState else { return }
         instanceState = state
         await apply()
-    }
-}
-
-extension SyncDaemonController {
-    /// At shutdown: stops the sync daemons this configuration asked for.
-    public func stopAll() {
-        guard configuration.globalDefinitions.lvsSyncDaemon != nil else { return }
-        for daemon in (try? ipvs.syncDaemons()) ?? [] {
-            logger.info("Stopping IPVS sync daemon (\(daemon.role))")
-            do { try ipvs.stopSyncDaemon(daemon.role) } catch { logger.error("lvs_sync_daemon: \(error)") }
-        }
     }
 }
