@@ -1,5 +1,6 @@
 // The IPVS test driver: runs inside the VM that scripts/ipvs-vm boots, against a real kernel IPVS.
 // Prints `PASS name` / `FAIL name: why` per case and `N passed, M failed`; exits non-zero on failure.
+// `ipvs-vm-test bench` runs the IPVS apply benchmark instead (Bench.swift).
 import IPVS
 
 #if canImport(Glibc)
@@ -28,6 +29,15 @@ do {
     say("FAIL family-resolved: \(error)")
     say("0 passed, 1 failed")
     exit(1)
+}
+if CommandLine.arguments.dropFirst().first == "bench" {
+    do {
+        try ApplyBenchmark(ipvs: ipvs).perform()
+        exit(0)
+    } catch {
+        say("FAIL bench: \(error)")
+        exit(1)
+    }
 }
 var passed = 0
 var failed = 0

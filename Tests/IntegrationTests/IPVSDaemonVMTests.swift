@@ -1,0 +1,48 @@
+import Foundation
+import KeepaliveTestSupport
+import Testing
+
+/// ipvsd against a real kernel IPVS: `scripts/ipvs-vm --daemons` builds ipvsd and checkd, boots
+/// Debian's kernel under qemu with them, a system bus carrying the repository's policy, busybox
+/// real servers in namespaces, and runs Tests/IPVSVM/stages/ipvsd.sh there. The expected tables
+/// are the ones Debian's keepalived builds from the same files (Tests/IPVSVM/expected).
+@Suite("ipvsd in a VM (scripts/ipvs-vm --daemons)", .serialized)
+struct IPVSDaemonVMTests {
+    static let script = Repository.root + "/scripts/ipvs-vm"
+    static let expected = Repository.root + "/Tests/IPVSVM/expected"
+
+    /// Cases the stage runs whatever checkd can do; one per sample that has an expected table.
+    static var cases: [String] {
+        let samples = (try? FileManager.default.contentsOfDirectory(atPath: expected)) ?? []
+        return samples.filter { $0.hasPrefix("keepalived.conf.") }.map { "sample-" + $0.dropLast(4) }.sorted()
+            + [
+                "health-all-up", "nat-data-path", "restart-after-crash-keeps-table-and-counters",
+                "restart-keeps-table-and-counters", "hand-changes-repaired",
+                "dr-data-path",
+            ]
+    }
+
+    @Test(
+        "ipvsd builds keepalived's tables from Debian's samples, follows health, survives restarts, repairs hand changes",
+        .enabled(if: getuid() == 0, "needs root: downloads the kernel into /var/cache and boots it under qemu"))
+    func ipvsdPassesInTheVM() async throws {
+        let result = try await run(
+            "/bin/bash", [Self.script, "--no-cases", "--daemons"], environment: ["VM_TIMEOUT": "900"])
+        let log = result.stdout + result.stderr
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let passed = Set(lines.filter { $0.hasPrefix("PASS ") }.map { String($0.dropFirst(5)) })
+        let failed = lines.filter { $0.hasPrefix("FAIL ") }
+        #expect(failed.isEmpty, "failed in the VM: \(failed)\n\(log)")
+        #expect(Self.cases.count > 10, "the expected tables are missing from \(Self.expected)")
+        for name in Self.cases {
+            #expect(passed.contains(name), "case \(name) did not pass")
+        }
+        if !lines.contains("SKIP health-*: no checkd in the VM") {
+            for name in ["health-rs1-down", "sorry-server-answers", "health-rs1-back"] {
+                #expect(passed.contains(name), "case \(name) did not pass")
+            }
+        }
+        #expect(result.status == 0, "scripts/ipvs-vm --daemons failed:\n\(log)")
+        #expect(lines.contains("IPVS-VM-RESULT: ok"))
+    }
+}
