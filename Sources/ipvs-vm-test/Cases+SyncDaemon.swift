@@ -9,16 +9,19 @@ extension Cases {
     }
 
     func syncDaemonSwitch() throws {
-        let backup = IPVSSyncDaemon(role: .backup, interface: "lo", syncID: 7)
+        // A multicast-capable link of its own: the master's sender hung on lo in this VM.
+        _ = try run("ip link add sync0 type bridge && ip addr add 192.0.2.7/24 dev sync0 && ip link set sync0 up")
+        defer { _ = try? run("ip link del sync0") }
+        let backup = IPVSSyncDaemon(role: .backup, interface: "sync0", syncID: 7)
         try ipvs.startSyncDaemon(backup)
         var running = try ipvs.syncDaemons()
         try expect(running.map(\.role) == [.backup], "running \(running)")
-        try expect(running.first?.interface == "lo" && running.first?.syncID == 7, "read back \(running)")
+        try expect(running.first?.interface == "sync0" && running.first?.syncID == 7, "read back \(running)")
         let shown = try run("ipvsadm -L --daemon")
-        try expect(shown.contains("backup sync daemon (mcast=lo, syncid=7"), "ipvsadm: \(shown)")
+        try expect(shown.contains("backup sync daemon (mcast=sync0, syncid=7"), "ipvsadm: \(shown)")
 
         try ipvs.stopSyncDaemon(.backup)
-        let master = IPVSSyncDaemon(role: .master, interface: "lo", syncID: 7, port: 9000, ttl: 2)
+        let master = IPVSSyncDaemon(role: .master, interface: "sync0", syncID: 7, port: 9000, ttl: 2)
         try ipvs.startSyncDaemon(master)
         running = try ipvs.syncDaemons()
         try expect(running.map(\.role) == [.master], "running \(running)")

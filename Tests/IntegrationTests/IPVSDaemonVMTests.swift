@@ -26,8 +26,11 @@ struct IPVSDaemonVMTests {
         "ipvsd builds keepalived's tables from Debian's samples, follows health, survives restarts, repairs hand changes",
         .enabled(if: getuid() == 0, "needs root: downloads the kernel into /var/cache and boots it under qemu"))
     func ipvsdPassesInTheVM() async throws {
+        // The daemons this test run built (debug, beside the test bundle): no second build.
+        let daemons = URL(fileURLWithPath: try Repository.binary("ipvsd")).deletingLastPathComponent().path
         let result = try await run(
-            "/bin/bash", [Self.script, "--no-cases", "--daemons"], environment: ["VM_TIMEOUT": "900"])
+            "/bin/bash", [Self.script, "--no-cases", "--daemons"],
+            environment: ["VM_TIMEOUT": "900", "VM_MEMORY": "1536", "IPVS_VM_DAEMON_DIR": daemons])
         let log = result.stdout + result.stderr
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let passed = Set(lines.filter { $0.hasPrefix("PASS ") }.map { String($0.dropFirst(5)) })
