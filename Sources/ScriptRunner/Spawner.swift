@@ -61,10 +61,17 @@ enum Spawner {
         posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var pid: Int32 = 0
-        let code = withCStrings(argv) { cArgv in
-            withCStrings(environment) { cEnv in
-                posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
+        var code: Int32 = 0
+        // ETXTBSY: a script just written is still open for writing in a child another thread
+        // forked before that file was closed; it goes away as soon as that child execs.
+        for attempt in 0..<5 {
+            if attempt > 0 { usleep(UInt32(2_000 << attempt)) }
+            code = withCStrings(argv) { cArgv in
+                withCStrings(environment) { cEnv in
+                    posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
+                }
             }
+            if code != ETXTBSY { break }
         }
         guard code == 0 else {
             if readEnd >= 0 { close(readEnd) }
