@@ -42,40 +42,27 @@ public enum GratuitousARP {
     }
 }
 
-/// A packet socket that sends gratuitous ARP on one interface. It is opened with protocol 0,
-/// so the kernel never queues received frames to it: it only sends.
+/// Sends gratuitous ARP on one interface (see `FrameSocket`).
 public final class GratuitousARPSender: Sendable {
+    private let socket: FrameSocket
     /// The interface as it was when the sender opened.
-    public let interface: NetworkInterface
-    private let descriptor: SocketDescriptor
+    public var interface: NetworkInterface { socket.interface }
 
     /// Opens the packet socket in the calling thread's network namespace.
     public init(interface name: String) throws(VRRPSocketError) {
-        let interface = try NetworkInterface.named(name)
-        let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .lastError("socket(AF_PACKET, SOCK_RAW)") }
-        self.interface = interface
-        self.descriptor = SocketDescriptor(fd)
+        socket = try FrameSocket(interface: name)
     }
 
     /// Sends one gratuitous ARP per address, in order. `hardwareAddress` overrides the
     /// interface's MAC (a VMAC). Every address is tried; the first error is thrown.
     public func send(_ addresses: [InetAddress], hardwareAddress: [UInt8]? = nil) throws(VRRPSocketError) {
-        if let hardwareAddress, hardwareAddress.count != 6 { throw .invalidHardwareAddress(hardwareAddress) }
-        let source = hardwareAddress ?? interface.hardwareAddress
-        guard source.count == 6 else { throw .noHardwareAddress(interface: interface.name) }
-        var firstError: VRRPSocketError?
-        for address in addresses {
-            do {
-                let frame = try GratuitousARP.frame(for: address, hardwareAddress: source)
-                try descriptor.withOpenDescriptor { (fd) throws(VRRPSocketError) in
-                    try sendFrame(fd, frame, "sendto(gratuitous ARP for \(address)) on \(interface.name)")
-                }
-            } catch {
-                if firstError == nil { firstError = error }
-            }
+        let source = try socket.sourceAddress(hardwareAddress)
+        try socket.sendEach(
+            addresses, kind: "gratuitous ARP", etherType: UInt16(ETH_P_ARP),
+            destination: [UInt8](repeating: 0xFF, count: 6)
+        ) { (address) throws(VRRPSocketError) in
+            try GratuitousARP.frame(for: address, hardwareAddress: source)
         }
-        if let firstError { throw firstError }
     }
 
     /// Sends `count` rounds of `send(_:hardwareAddress:)`, `interval` apart: keepalived's
@@ -83,36 +70,12 @@ public final class GratuitousARPSender: Sendable {
     public func announce(
         _ addresses: [InetAddress], hardwareAddress: [UInt8]? = nil, count: Int = 1, interval: Duration = .zero
     ) async throws {
-        for round in 0..<max(count, 0) {
-            if round > 0, interval > .zero { try await Task.sleep(for: interval) }
-            try Task.checkCancellation()
+        try await announceRounds(count: count, interval: interval) { () throws(VRRPSocketError) in
             try send(addresses, hardwareAddress: hardwareAddress)
         }
     }
 
     public func close() {
-        descriptor.close()
-    }
-
-    private func sendFrame(_ fd: Int32, _ frame: [UInt8], _ label: String) throws(VRRPSocketError) {
-        var link = sockaddr_ll()
-        link.sll_family = UInt16(AF_PACKET)
-        link.sll_protocol = UInt16(ETH_P_ARP).bigEndian
-        link.sll_ifindex = interface.index
-        link.sll_halen = 6
-        withUnsafeMutableBytes(of: &link.sll_addr) { bytes in
-            for index in 0..<6 { bytes[index] = 0xFF }
-        }
-        let sent = frame.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &link) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                    sendto(
-                        fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), address,
-                        socklen_t(MemoryLayout<sockaddr_ll>.size))
-                }
-            }
-        }
-        if sent < 0 { throw .lastError(label) }
-        if sent != frame.count { throw .shortSend(sent: sent, expected: frame.count) }
+        socket.descriptor.close()
     }
 }

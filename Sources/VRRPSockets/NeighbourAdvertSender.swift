@@ -6,19 +6,15 @@ import VRRP
 /// `GratuitousARPSender`: whole Ethernet frames as keepalived sends them, so the source MAC can
 /// be the interface's or a VMAC. Opened with protocol 0: it never receives.
 public final class NeighbourAdvertSender: Sendable {
+    private let socket: FrameSocket
     /// The interface as it was when the sender opened.
-    public let interface: NetworkInterface
-    private let descriptor: SocketDescriptor
+    public var interface: NetworkInterface { socket.interface }
     /// `net.ipv6.conf.IF.forwarding`, opened in the sender's namespace and re-read per send.
     private let forwarding: SocketDescriptor?
 
     /// Opens the packet socket in the calling thread's network namespace.
     public init(interface name: String) throws(VRRPSocketError) {
-        let interface = try NetworkInterface.named(name)
-        let fd = socket(AF_PACKET, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .lastError("socket(AF_PACKET, SOCK_RAW)") }
-        self.interface = interface
-        self.descriptor = SocketDescriptor(fd)
+        socket = try FrameSocket(interface: name)
         let file = clinux_open_readonly("/proc/sys/net/ipv6/conf/\(name)/forwarding")
         self.forwarding = file >= 0 ? SocketDescriptor(file) : nil
     }
@@ -27,38 +23,25 @@ public final class NeighbourAdvertSender: Sendable {
     /// `hardwareAddress` overrides the interface's MAC (a VMAC). Every address is tried; the
     /// first error is thrown.
     public func send(_ addresses: [InetAddress], hardwareAddress: [UInt8]? = nil) throws(VRRPSocketError) {
-        if let hardwareAddress, hardwareAddress.count != 6 { throw .invalidHardwareAddress(hardwareAddress) }
-        let source = hardwareAddress ?? interface.hardwareAddress
-        guard source.count == 6 else { throw .noHardwareAddress(interface: interface.name) }
+        let source = try socket.sourceAddress(hardwareAddress)
         let isRouter = forwardsIPv6
-        var firstError: VRRPSocketError?
-        for address in addresses {
+        try socket.sendEach(
+            addresses, kind: "neighbour advert", etherType: UnsolicitedNeighbourAdvert.etherType,
+            destination: UnsolicitedNeighbourAdvert.allNodesHardwareAddress
+        ) { (address) throws(VRRPSocketError) in
             guard
                 let advert = try? UnsolicitedNeighbourAdvert(
                     target: address, hardwareAddress: source, isRouter: isRouter)
-            else {
-                if firstError == nil { firstError = .unsupportedAddress(address) }
-                continue
-            }
-            do {
-                let frame = advert.ethernetFrame
-                try descriptor.withOpenDescriptor { (fd) throws(VRRPSocketError) in
-                    try sendFrame(fd, frame, "sendto(neighbour advert for \(address)) on \(interface.name)")
-                }
-            } catch {
-                if firstError == nil { firstError = error }
-            }
+            else { throw .unsupportedAddress(address) }
+            return advert.ethernetFrame
         }
-        if let firstError { throw firstError }
     }
 
     /// `count` rounds of `send(_:hardwareAddress:)`, `interval` apart. Stops when cancelled.
     public func announce(
         _ addresses: [InetAddress], hardwareAddress: [UInt8]? = nil, count: Int = 1, interval: Duration = .zero
     ) async throws {
-        for round in 0..<max(count, 0) {
-            if round > 0, interval > .zero { try await Task.sleep(for: interval) }
-            try Task.checkCancellation()
+        try await announceRounds(count: count, interval: interval) { () throws(VRRPSocketError) in
             try send(addresses, hardwareAddress: hardwareAddress)
         }
     }
@@ -76,29 +59,7 @@ public final class NeighbourAdvertSender: Sendable {
     }
 
     public func close() {
-        descriptor.close()
+        socket.descriptor.close()
         forwarding?.close()
-    }
-
-    private func sendFrame(_ fd: Int32, _ frame: [UInt8], _ label: String) throws(VRRPSocketError) {
-        var link = sockaddr_ll()
-        link.sll_family = UInt16(AF_PACKET)
-        link.sll_protocol = UnsolicitedNeighbourAdvert.etherType.bigEndian
-        link.sll_ifindex = interface.index
-        link.sll_halen = 6
-        withUnsafeMutableBytes(of: &link.sll_addr) { bytes in
-            for (index, byte) in UnsolicitedNeighbourAdvert.allNodesHardwareAddress.enumerated() { bytes[index] = byte }
-        }
-        let sent = frame.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &link) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                    sendto(
-                        fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT), address,
-                        socklen_t(MemoryLayout<sockaddr_ll>.size))
-                }
-            }
-        }
-        if sent < 0 { throw .lastError(label) }
-        if sent != frame.count { throw .shortSend(sent: sent, expected: frame.count) }
     }
 }
