@@ -163,12 +163,6 @@ actor CheckRegistry {
         return !heldAddresses.contains(address.description)
     }
 
-    /// Every object publishes its current state again.
-    func republishAll() async {
-        for entry in scripts.values { await entry.monitor.republish() }
-        for entry in servers.values { await entry.monitor.republish() }
-    }
-
     /// Stops every check; with omega, healthy servers' notify_down scripts run first.
     func shutdownAll() async {
         for entry in scripts.values { await entry.monitor.shutdown() }

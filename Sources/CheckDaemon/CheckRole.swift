@@ -36,31 +36,12 @@ public struct CheckRole: DaemonRole {
         try await registry.apply(reload.current, context: context, role: Self.self)
     }
 
-    /// Follows vrrpd's instances for ha_suspend while the checks run in their own tasks, and
-    /// republishes every object's state whenever the daemon (re)joins the bus.
+    /// Follows vrrpd's instances for ha_suspend while the checks run in their own tasks;
+    /// BusPresence re-exports every object with its latest state whenever the daemon rejoins.
     public func run(context: DaemonContext) async throws {
         let registry = registry
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await VIPFollower(logger: context.logger) { held in await registry.heldAddressesChanged(held) }
-                    .run(bus: context.bus)
-            }
-            group.addTask { await republishOnEveryConnection(context.bus) }
-        }
-    }
-
-    /// A property changed while BusPresence was exporting the object can miss the export (the
-    /// template was read before the change and the handle was not there yet), so once each new
-    /// connection is up every object sends its state again.
-    private func republishOnEveryConnection(_ bus: BusPresence) async {
-        var published: ObjectIdentifier?
-        while !Task.isCancelled {
-            if let connection = await bus.currentConnection, ObjectIdentifier(connection) != published {
-                published = ObjectIdentifier(connection)
-                await registry.republishAll()
-            }
-            try? await Task.sleep(for: .milliseconds(500))
-        }
+        await VIPFollower(logger: context.logger) { held in await registry.heldAddressesChanged(held) }
+            .run(bus: context.bus)
     }
 
     public func stop(context: DaemonContext) async {

@@ -76,14 +76,6 @@ actor RealServerMonitor {
         publish(["AdminState": .string(state.rawValue)])
     }
 
-    /// Publishes every changing property again (see `ScriptMonitor.republish`).
-    func republish() {
-        publish([
-            "Healthy": .boolean(health.healthy), "Weight": .int32(Int32(clamping: health.weight)),
-            "LastError": .string(lastError), "AdminState": .string(admin.rawValue),
-        ])
-    }
-
     /// Stops checking; with `omega` a healthy server's notify_down runs (and is waited for).
     func shutdown(omega: Bool) async {
         running = false

@@ -54,18 +54,6 @@ actor ScriptMonitor {
         }
     }
 
-    /// Publishes every changing property again (after the daemon joined or rejoined the bus,
-    /// so a change made while the object was being exported is not lost).
-    func republish() {
-        var values: [String: DBusValue] = [
-            "Status": .string(health.status.rawValue), "LastExitStatus": .int32(lastExitStatus),
-        ]
-        if let lastRun { values["LastRun"] = .uint64(lastRun) }
-        do { try object.update(ScriptObject.interface, values) } catch {
-            logger.warning("VRRP_Script(\(definition.name)): cannot publish its state: \(error)")
-        }
-    }
-
     /// Stops the schedule; a run in progress is killed with its process group.
     func shutdown() async {
         task?.cancel()
