@@ -3,12 +3,10 @@ import DaemonKit
 import Logging
 
 /// Follows vrrpd's Instance objects (`org.keepalive.Vrrp1`) for `ha_suspend`: which virtual
-/// addresses this node holds, i.e. belong to an instance in MASTER state. `GetManagedObjects`
-/// whenever vrrpd (re)appears, then `PropertiesChanged` and `InterfacesAdded`/`Removed`; while
-/// vrrpd is gone nothing is held.
+/// addresses this node holds, i.e. belong to an instance in MASTER state. While vrrpd is gone
+/// nothing is held.
 actor VIPFollower {
     static let busName = "org.keepalive.Vrrp1"
-    static let root = "/org/keepalive/Vrrp1"
     static let instanceInterface = "org.keepalive.Vrrp1.Instance"
 
     /// What one instance says about itself.
@@ -39,66 +37,30 @@ actor VIPFollower {
 
     /// Follows vrrpd on whichever connection the daemon has, until cancelled.
     func run(bus: BusPresence) async {
-        while !Task.isCancelled {
-            if let connection = await bus.currentConnection {
-                do {
-                    try await follow(connection)
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.debug("Following \(Self.busName) stopped: \(error)")
-                }
-            }
-            try? await Task.sleep(for: .milliseconds(250))
-        }
+        // Both paths are constants that parse; the guard only satisfies the throwing initializer.
+        guard let root = try? ObjectPath("/org/keepalive/Vrrp1"),
+            let instances = try? ObjectPath("/org/keepalive/Vrrp1/instance")
+        else { return }
+        let follower = ObjectFollower(
+            busName: Self.busName, root: root, namespace: instances, interface: Self.instanceInterface,
+            logger: logger)
+        await follower.run(bus: bus) { event in await self.handle(event) }
     }
 
-    private func follow(_ connection: DBusConnection) async throws {
-        let root = try ObjectPath(Self.root)
-        let owners = try await connection.nameOwnerChanges(of: Self.busName)
-        let changes = try await connection.propertiesChanges(
-            sender: Self.busName, interface: Self.instanceInterface,
-            pathNamespace: try ObjectPath(Self.root + "/instance"))
-        let managed = try await connection.objectManagerEvents(sender: Self.busName, path: root)
-        if try await connection.nameOwner(of: Self.busName) != nil {
-            try await appeared(connection)
-        } else {
-            await replace([:])
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for try await change in owners {
-                    if change.newOwner != nil { try await self.appeared(connection) } else { await self.replace([:]) }
-                }
+    private func handle(_ event: FollowedEvent) async {
+        switch event {
+        case .snapshot(let objects):
+            var found: [ObjectPath: Instance] = [:]
+            for (path, properties) in objects {
+                var instance = Instance()
+                Self.merge(properties, into: &instance)
+                found[path] = instance
             }
-            group.addTask {
-                for try await change in changes { await self.changed(change.path, change.changed) }
-            }
-            group.addTask {
-                for try await event in managed {
-                    switch event {
-                    case .added(let path, let interfaces):
-                        if let properties = interfaces[Self.instanceInterface] { await self.changed(path, properties) }
-                    case .removed(let path, let interfaces):
-                        if interfaces.contains(Self.instanceInterface) { await self.removed(path) }
-                    }
-                }
-            }
-            try await group.next()
-            group.cancelAll()
+            await replace(found)
+        case .changed(let path, let properties): await changed(path, properties)
+        case .removed(let path): await removed(path)
+        case .vanished: await replace([:])
         }
-    }
-
-    private func appeared(_ connection: DBusConnection) async throws {
-        let objects = try await connection.managedObjects(destination: Self.busName, path: ObjectPath(Self.root))
-        var found: [ObjectPath: Instance] = [:]
-        for (path, interfaces) in objects {
-            guard let properties = interfaces[Self.instanceInterface] else { continue }
-            var instance = Instance()
-            Self.merge(properties, into: &instance)
-            found[path] = instance
-        }
-        await replace(found)
     }
 
     private func changed(_ path: ObjectPath, _ properties: [String: DBusValue]) async {

@@ -4,12 +4,10 @@ import Logging
 import VRRP
 
 /// Follows checkd's Script objects (`org.keepalive.Check1`, `/org/keepalive/Check1/script/<name>`,
-/// property `Status`) for `track_script`: `GetManagedObjects` whenever checkd (re)appears, then
-/// `PropertiesChanged`. While checkd is gone each script keeps its last status for its grace
-/// period (3 × its interval, at least 5 s), then counts as FAILED.
+/// property `Status`) for `track_script`. While checkd is gone each script keeps its last status
+/// for its grace period (3 × its interval, at least 5 s), then counts as FAILED.
 actor ScriptTracker {
     static let busName = "org.keepalive.Check1"
-    static let root = "/org/keepalive/Check1"
     static let scriptInterface = "org.keepalive.Check1.Script"
 
     private let registry: InstanceRegistry
@@ -23,58 +21,30 @@ actor ScriptTracker {
 
     /// Follows checkd on whichever connection the daemon has, until cancelled.
     func run(bus: BusPresence) async {
-        while !Task.isCancelled {
-            if let connection = await bus.currentConnection {
-                do {
-                    try await follow(connection)
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.debug("Following \(Self.busName) stopped: \(error)")
-                }
-            }
-            try? await Task.sleep(for: .milliseconds(250))
-        }
+        // Both paths are constants that parse; the catch only satisfies the throwing initializer.
+        guard let root = try? ObjectPath("/org/keepalive/Check1"),
+            let scripts = try? ObjectPath("/org/keepalive/Check1/script")
+        else { return }
+        let follower = ObjectFollower(
+            busName: Self.busName, root: root, namespace: scripts, interface: Self.scriptInterface, logger: logger)
+        await follower.run(bus: bus) { event in await self.handle(event) }
     }
 
-    private func follow(_ connection: DBusConnection) async throws {
-        let owners = try await connection.nameOwnerChanges(of: Self.busName)
-        let scriptRoot = try ObjectPath(Self.root + "/script")
-        let changes = try await connection.propertiesChanges(
-            sender: Self.busName, interface: Self.scriptInterface, pathNamespace: scriptRoot)
-        if try await connection.nameOwner(of: Self.busName) != nil {
-            try await appeared(connection)
-        } else {
+    private func handle(_ event: FollowedEvent) async {
+        switch event {
+        case .snapshot(let objects):
+            // checkd is there: its scripts' statuses replace whatever grace was running.
+            for task in graceTasks.values { task.cancel() }
+            graceTasks = [:]
+            for (path, properties) in objects { await update(path, properties) }
+        case .changed(let path, let properties):
+            await update(path, properties)
+        case .removed:
+            // A script dropped from checkd's config is no longer tracked by it; vrrpd's own
+            // config decides on reload whether the instance still tracks it.
+            break
+        case .vanished:
             await vanished()
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for try await change in owners {
-                    if change.newOwner != nil { try await self.appeared(connection) } else { await self.vanished() }
-                }
-            }
-            group.addTask {
-                for try await change in changes {
-                    guard let name = change.path.lastLabelUnescaped, let status = change.changed["Status"]?.stringValue
-                    else { continue }
-                    await self.update(name, status)
-                }
-            }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
-
-    /// checkd is there: its scripts' statuses replace whatever grace was running.
-    private func appeared(_ connection: DBusConnection) async throws {
-        for task in graceTasks.values { task.cancel() }
-        graceTasks = [:]
-        let objects = try await connection.managedObjects(destination: Self.busName, path: ObjectPath(Self.root))
-        for (path, interfaces) in objects {
-            guard let properties = interfaces[Self.scriptInterface], let name = path.lastLabelUnescaped,
-                let status = properties["Status"]?.stringValue
-            else { continue }
-            await update(name, status)
         }
     }
 
@@ -91,7 +61,8 @@ actor ScriptTracker {
         }
     }
 
-    private func update(_ name: String, _ text: String) async {
+    private func update(_ path: ObjectPath, _ properties: [String: DBusValue]) async {
+        guard let name = path.lastLabelUnescaped, let text = properties["Status"]?.stringValue else { return }
         let status: VRRPTrackedObject.Status =
             switch text {
             case "OK": .ok

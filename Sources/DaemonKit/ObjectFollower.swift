@@ -1,5 +1,4 @@
 import DBus
-import DaemonKit
 import Logging
 
 /// What a followed daemon's objects did.
