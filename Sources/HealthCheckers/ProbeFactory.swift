@@ -20,9 +20,14 @@ public enum ProbeFactory {
         let options = checker.options ?? CheckerOptions()
         func target() throws(ProbeConfigurationError) -> ProbeTarget {
             guard let port = settings.port else { throw .noPort(checker.keyword) }
+            // keepalived's check_conn_opts: a link-local peer is only reachable through an interface.
+            if options.bindInterface == nil, settings.address.isIPv6LinkLocal {
+                throw .linkLocalNeedsBindIf(checker.keyword, settings.address)
+            }
             return ProbeTarget(
                 address: settings.address, port: port, bindTo: options.bindTo, bindPort: options.bindPort,
-                connectTimeout: .keepalivedSeconds(settings.connectTimeout))
+                connectTimeout: .keepalivedSeconds(settings.connectTimeout),
+                fwmark: options.fwmark.map { UInt32(truncatingIfNeeded: $0) }, bindInterface: options.bindInterface)
         }
         switch checker {
         case .tcp:
@@ -74,6 +79,8 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
     /// The checker connects but neither connect_port, the real server nor the virtual server
     /// gives a port (an fwmark service).
     case noPort(String)
+    /// The checker connects to an IPv6 link-local address without `bind_if`.
+    case linkLocalNeedsBindIf(String, IPAddress)
     /// MISC_CHECK's misc_path cannot be split into a command.
     case badScript(String)
     /// The `user` of a MISC_CHECK does not exist.
@@ -91,6 +98,8 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
     public var description: String {
         switch self {
         case .noPort(let keyword): "\(keyword) has no port to connect to: set connect_port"
+        case .linkLocalNeedsBindIf(let keyword, let address):
+            "\(keyword): link local address \(address) requires a bind_if"
         case .badScript(let reason): "MISC_CHECK misc_path: \(reason)"
         case .unknownUser(let reason): "MISC_CHECK user: \(reason)"
         case .unknownTrackFile(let name): "FILE_CHECK: no track_file named \(name)"

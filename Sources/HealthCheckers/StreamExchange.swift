@@ -54,7 +54,7 @@ enum StreamExchange {
         }
     }
 
-    /// Connects, binding first when `bindto`/`bind_port` are set.
+    /// Connects, binding first when `bindto`/`bind_port` are set, with `fwmark` and `bind_if`.
     static func connect(
         to target: ProbeTarget, tls: TLSSetup?, on group: any EventLoopGroup
     ) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
@@ -65,6 +65,7 @@ enum StreamExchange {
         if let local = try target.localAddress() {
             bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1).bind(to: local)
         }
+        bootstrap = try bootstrap.checkerSocketOptions(target.socketOptions)
         return try await bootstrap.connect(to: remote) { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let tls {
