@@ -67,13 +67,15 @@ public struct URLCheck: Hashable, Sendable, Codable {
     /// Status codes and ranges accepted; empty means keepalived's default (see `acceptedStatusCodes`).
     public var statusCodes: [HTTPStatusRange] = []
     public var virtualhost: String?
-    /// A PCRE2 pattern the body must match (or must not, with `regexNoMatch`).
+    /// A PCRE2 pattern the body must match (or must not, with `regexNoMatch`); see `URLRegex`.
     public var regex: String?
     public var regexNoMatch = false
     public var regexOptions: [String] = []
-    /// Start and maximum JIT stack sizes in bytes.
+    /// Start and maximum JIT stack sizes in bytes; PCRE2's JIT only, nothing to checkd's engine.
     public var regexStack: [Int] = []
+    /// The byte offset in the body where the search for a match starts.
     public var regexMinOffset: Int?
+    /// The last byte offset in the body where a match may start (it may end beyond).
     public var regexMaxOffset: Int?
 
     public init(path: String) {
@@ -111,7 +113,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
             case "virtualhost": url.virtualhost = s.string(&d) ?? url.virtualhost
             case "regex": url.regex = s.string(&d) ?? url.regex
             case "regex_no_match": url.regexNoMatch = s.boolean(&d) ?? url.regexNoMatch
-            case "regex_options": url.regexOptions = s.arguments.map(\.text)
+            case "regex_options": url.regexOptions = Self.readRegexOptions(s, &d)
             case "regex_stack":
                 url.regexStack = s.arguments.compactMap { $0.integer(in: 0...Int(Int32.max), for: s.name, &d) }
             case "regex_min_offset": url.regexMinOffset = s.integer(in: 0...Int(Int32.max), &d) ?? url.regexMinOffset
@@ -126,6 +128,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
         }
         url.path = path
         url.origin = origin
+        url.validateRegex(&diagnostics)
         self = url
     }
 
