@@ -6,7 +6,8 @@ import NIOCore
 /// `status_code` says otherwise), with `digest` when the body's MD5 matches, and with `regex`
 /// when the body matches it (does not, with `regex_no_match`) as `URLRegex` decides, between
 /// regex_min_offset and regex_max_offset. regex_stack sizes PCRE2's JIT stack and means nothing
-/// to Swift's engine.
+/// to Swift's engine. SSL_GET closes without close_notify unless `tls_compliant` (see
+/// `QuietShutdown`).
 public struct HTTPProbe: RealServerProbe {
     public let keyword: String
     let gets: [(get: HTTPGet, url: URLCheck)]
@@ -36,6 +37,7 @@ public struct HTTPProbe: RealServerProbe {
                     }
                     tlsByName[name] = tls
                 }
+                tls?.compliantShutdown = check.tlsCompliant || url.tlsCompliant
             }
             var get = HTTPGet(target: target, path: url.path, virtualhost: host, version: version, tls: tls)
             if let pattern = url.regex {

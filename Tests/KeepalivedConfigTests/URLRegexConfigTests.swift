@@ -85,4 +85,11 @@ import Testing
         #expect(diagnostics.warnings.count == 1)
         #expect(diagnostics.warnings.first?.message.contains("without regex") == true)
     }
+
+    @Test func urlTLSCompliantIsReadAndWritten() throws {
+        let (configuration, diagnostics) = LVSText.read(Self.config(["tls_compliant"]))
+        #expect(diagnostics.all.isEmpty)
+        #expect(try #require(Self.url(configuration)).tlsCompliant)
+        #expect(Self.url(LVSText.reprinted(configuration))?.tlsCompliant == true)
+    }
 }

@@ -18,7 +18,8 @@ public struct HTTPCheck: Hashable, Sendable, Codable {
     public var enableSNI = false
     /// Check all URLs without a delay between them at startup and after a failure.
     public var fastRecovery: Bool?
-    /// Close TLS connections properly (keepalived 2.3's `tls_compliant`).
+    /// SSL_GET: end each connection with close_notify instead of just closing the socket
+    /// (keepalived 2.2.8's `tls_compliant`; a url block can set it for itself).
     public var tlsCompliant = false
 
     public init() {}
@@ -77,6 +78,8 @@ public struct URLCheck: Hashable, Sendable, Codable {
     public var regexMinOffset: Int?
     /// The last byte offset in the body where a match may start (it may end beyond).
     public var regexMaxOffset: Int?
+    /// SSL_GET: this url's connection ends with close_notify (as the checker's `tls_compliant`).
+    public var tlsCompliant = false
 
     public init(path: String) {
         self.path = path
@@ -118,6 +121,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
                 url.regexStack = s.arguments.compactMap { $0.integer(in: 0...Int(Int32.max), for: s.name, &d) }
             case "regex_min_offset": url.regexMinOffset = s.integer(in: 0...Int(Int32.max), &d) ?? url.regexMinOffset
             case "regex_max_offset": url.regexMaxOffset = s.integer(in: 0...Int(Int32.max), &d) ?? url.regexMaxOffset
+            case "tls_compliant": url.tlsCompliant = s.boolean(&d) ?? url.tlsCompliant
             default: return false
             }
             return true
@@ -158,6 +162,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
             if !regexStack.isEmpty { w.line(["regex_stack"] + regexStack.map(String.init)) }
             w.option("regex_min_offset", regexMinOffset)
             w.option("regex_max_offset", regexMaxOffset)
+            w.flag("tls_compliant", tlsCompliant)
         }
     }
 }
