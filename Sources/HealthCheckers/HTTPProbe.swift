@@ -14,8 +14,10 @@ public struct HTTPProbe: RealServerProbe {
     let group: any EventLoopGroup
 
     /// `virtualhost` is the checker's (or the real or virtual server's) Host; a url's own wins.
+    /// `sslClient` is the config's `SSL` block, the certificate SSL_GET presents.
     public init(
-        check: HTTPCheck, ssl: Bool, target: ProbeTarget, virtualhost: String?, eventLoopGroup: any EventLoopGroup
+        check: HTTPCheck, ssl: Bool, target: ProbeTarget, virtualhost: String?, sslClient: SSLClient? = nil,
+        eventLoopGroup: any EventLoopGroup
     ) throws(ProbeConfigurationError) {
         keyword = ssl ? "SSL_GET" : "HTTP_GET"
         group = eventLoopGroup
@@ -31,7 +33,7 @@ public struct HTTPProbe: RealServerProbe {
                     tls = known
                 } else {
                     do {
-                        tls = try TLSSetup.keepalivedDefault(serverName: name)
+                        tls = try TLSSetup.keepalivedDefault(serverName: name, client: sslClient)
                     } catch {
                         throw .tls("\(error)")
                     }

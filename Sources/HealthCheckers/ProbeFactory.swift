@@ -11,10 +11,11 @@ public enum ProbeFactory {
     ///   - scriptCredentials: who MISC_CHECK scripts without `user` run as (keepalived's
     ///     `script_user`, else `keepalived_script`, else root); nil runs them as this process.
     ///   - hostName: the HELO name of SMTP_CHECKs without `helo_name`; the local host name when nil.
+    ///   - sslClient: the config's `SSL` block, the client certificate of SSL_GETs.
     public static func make(
         _ checker: HealthChecker, realServer: RealServer, virtualServer: VirtualServer,
         trackFiles: [TrackFile] = [], scriptCredentials: ScriptCredentials? = nil, hostName: String? = nil,
-        eventLoopGroup: any EventLoopGroup
+        sslClient: SSLClient? = nil, eventLoopGroup: any EventLoopGroup
     ) throws(ProbeConfigurationError) -> any RealServerProbe {
         let settings = virtualServer.settings(of: checker, on: realServer)
         let options = checker.options ?? CheckerOptions()
@@ -37,7 +38,7 @@ public enum ProbeFactory {
             return try HTTPProbe(
                 check: check, ssl: isSSL, target: try target(),
                 virtualhost: check.virtualhost ?? realServer.virtualhost ?? virtualServer.virtualhost,
-                eventLoopGroup: eventLoopGroup)
+                sslClient: isSSL ? sslClient : nil, eventLoopGroup: eventLoopGroup)
         case .smtp(let check):
             var targets = [try target()]
             for host in check.hosts {

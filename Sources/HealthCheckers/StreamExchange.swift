@@ -1,3 +1,4 @@
+import KeepalivedConfig
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -13,10 +14,12 @@ struct TLSSetup: Sendable {
     /// closed with no close_notify, as keepalived's quiet shutdown does.
     var compliantShutdown = false
 
-    /// keepalived's client: no certificate verification.
-    static func keepalivedDefault(serverName: String?) throws -> TLSSetup {
+    /// keepalived's client: no certificate verification; the `SSL` block's certificate, when
+    /// there is one, for servers that ask for a client certificate.
+    static func keepalivedDefault(serverName: String?, client: SSLClient? = nil) throws -> TLSSetup {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
+        if let client { try configuration.presentCertificate(of: client) }
         return TLSSetup(context: try NIOSSLContext(configuration: configuration), serverName: serverName)
     }
 }

@@ -93,3 +93,31 @@ import Testing
         #expect(Self.url(LVSText.reprinted(configuration))?.tlsCompliant == true)
     }
 }
+
+/// The top-level `SSL` block (SSL_GET's client certificate).
+@Suite struct SSLBlockTests {
+    @Test func theSSLBlockIsReadAndWritten() throws {
+        let text = """
+            SSL {
+                password s3cret
+                ca /etc/ssl/ca.pem
+                certificate /etc/ssl/client.pem
+                key /etc/ssl/client.key
+            }
+
+            """
+        let (configuration, diagnostics) = LVSText.read(text)
+        #expect(diagnostics.all.isEmpty)
+        let ssl = try #require(configuration.ssl)
+        #expect(ssl.password == "s3cret")
+        #expect(ssl.caFile == "/etc/ssl/ca.pem")
+        #expect(ssl.certificateFile == "/etc/ssl/client.pem")
+        #expect(ssl.keyFile == "/etc/ssl/client.key")
+        #expect(LVSText.reprinted(configuration).ssl == ssl)
+    }
+
+    @Test func anSSLBlockInsideAnotherIsMisplaced() {
+        let (_, diagnostics) = LVSText.read("virtual_server 10.0.0.1 80 {\n    protocol TCP\n    SSL {\n    }\n}\n")
+        #expect(diagnostics.errors.map(\.location.description) == ["test.conf:3:5"])
+    }
+}
