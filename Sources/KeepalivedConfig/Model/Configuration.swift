@@ -51,7 +51,9 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
             case "virtual_server":
                 virtualServers.appendIfPresent(VirtualServer(reading: statement, &diagnostics))
             case "SSL":
-                if ssl != nil { diagnostics.warning("SSL block already specified, replacing it", at: statement.location) }
+                if ssl != nil {
+                    diagnostics.warning("SSL block already specified, replacing it", at: statement.location)
+                }
                 ssl = SSLClient(reading: statement, &diagnostics)
             case let keyword where Self.rawSections.contains(keyword):
                 otherSections.append(RawStatement(statement))
