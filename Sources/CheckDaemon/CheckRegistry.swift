@@ -14,6 +14,8 @@ public struct ProbeRequest: Sendable {
     public var trackFiles: [TrackFile]
     /// Who a MISC_CHECK without `user` runs as.
     public var scriptCredentials: ScriptCredentials
+    /// The configuration's `SSL` block: the client certificate SSL_GET presents.
+    public var sslClient: SSLClient? = nil
 }
 
 /// Builds the probe for one checker of one real server.
@@ -123,7 +125,7 @@ actor CheckRegistry {
                         ProbeRequest(
                             checker: checker.checker, realServer: spec.definition,
                             virtualServer: spec.virtualServerDefinition, trackFiles: configuration.trackFiles,
-                            scriptCredentials: launcher.defaultCredentials))
+                            scriptCredentials: launcher.defaultCredentials, sslClient: configuration.ssl))
                 }
             } catch {
                 logger.error("Real server \(spec.realServer) of VS \(spec.virtualServer) cannot be checked: \(error)")

@@ -54,7 +54,7 @@ extension CheckRole {
     public static let healthCheckerProbes: ProbeMaker = { request in
         try ProbeFactory.make(
             request.checker, realServer: request.realServer, virtualServer: request.virtualServer,
-            trackFiles: request.trackFiles, scriptCredentials: request.scriptCredentials,
+            trackFiles: request.trackFiles, scriptCredentials: request.scriptCredentials, sslClient: request.sslClient,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
     }
 }

@@ -30,7 +30,8 @@ public struct DNSProbe: RealServerProbe {
             return .failure(.from(error))
         }
         let outcome = await DatagramExchange.run(
-            remote: remote, local: local, payload: ByteBuffer(bytes: query), timeout: target.timeAmount, on: group)
+            remote: remote, local: local, payload: ByteBuffer(bytes: query), timeout: target.timeAmount,
+            socketOptions: target.socketOptions, on: group)
         switch outcome {
         case .failure(let failure): return .failure(failure)
         case .success(nil): return .failure(.timeout)

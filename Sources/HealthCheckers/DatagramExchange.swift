@@ -8,7 +8,8 @@ enum DatagramExchange {
     /// nil when nothing came back in time.
     static func run(
         remote: SocketAddress, local: SocketAddress?, payload: ByteBuffer, timeout: TimeAmount,
-        subtype: NIOBSDSocket.ProtocolSubtype? = nil, on group: any EventLoopGroup
+        subtype: NIOBSDSocket.ProtocolSubtype? = nil, socketOptions: CheckerSocketOptions = .init(),
+        on group: any EventLoopGroup
     ) async -> Result<ByteBuffer?, ProbeFailure> {
         let eventLoop = group.next()
         let reply = eventLoop.makePromise(of: ByteBuffer?.self)
@@ -22,6 +23,7 @@ enum DatagramExchange {
         if local != nil { bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1) }
         let channel: any Channel
         do {
+            bootstrap = try bootstrap.checkerSocketOptions(socketOptions)
             if let local {
                 channel = try await bootstrap.bind(to: local).get()
                 try await channel.connect(to: remote).get()

@@ -11,18 +11,24 @@ public enum ProbeFactory {
     ///   - scriptCredentials: who MISC_CHECK scripts without `user` run as (keepalived's
     ///     `script_user`, else `keepalived_script`, else root); nil runs them as this process.
     ///   - hostName: the HELO name of SMTP_CHECKs without `helo_name`; the local host name when nil.
+    ///   - sslClient: the config's `SSL` block, the client certificate of SSL_GETs.
     public static func make(
         _ checker: HealthChecker, realServer: RealServer, virtualServer: VirtualServer,
         trackFiles: [TrackFile] = [], scriptCredentials: ScriptCredentials? = nil, hostName: String? = nil,
-        eventLoopGroup: any EventLoopGroup
+        sslClient: SSLClient? = nil, eventLoopGroup: any EventLoopGroup
     ) throws(ProbeConfigurationError) -> any RealServerProbe {
         let settings = virtualServer.settings(of: checker, on: realServer)
         let options = checker.options ?? CheckerOptions()
         func target() throws(ProbeConfigurationError) -> ProbeTarget {
             guard let port = settings.port else { throw .noPort(checker.keyword) }
+            // keepalived's check_conn_opts: a link-local peer is only reachable through an interface.
+            if options.bindInterface == nil, settings.address.isIPv6LinkLocal {
+                throw .linkLocalNeedsBindIf(checker.keyword, settings.address)
+            }
             return ProbeTarget(
                 address: settings.address, port: port, bindTo: options.bindTo, bindPort: options.bindPort,
-                connectTimeout: .keepalivedSeconds(settings.connectTimeout))
+                connectTimeout: .keepalivedSeconds(settings.connectTimeout),
+                fwmark: options.fwmark.map { UInt32(truncatingIfNeeded: $0) }, bindInterface: options.bindInterface)
         }
         switch checker {
         case .tcp:
@@ -32,7 +38,7 @@ public enum ProbeFactory {
             return try HTTPProbe(
                 check: check, ssl: isSSL, target: try target(),
                 virtualhost: check.virtualhost ?? realServer.virtualhost ?? virtualServer.virtualhost,
-                eventLoopGroup: eventLoopGroup)
+                sslClient: isSSL ? sslClient : nil, eventLoopGroup: eventLoopGroup)
         case .smtp(let check):
             var targets = [try target()]
             for host in check.hosts {
@@ -74,6 +80,8 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
     /// The checker connects but neither connect_port, the real server nor the virtual server
     /// gives a port (an fwmark service).
     case noPort(String)
+    /// The checker connects to an IPv6 link-local address without `bind_if`.
+    case linkLocalNeedsBindIf(String, IPAddress)
     /// MISC_CHECK's misc_path cannot be split into a command.
     case badScript(String)
     /// The `user` of a MISC_CHECK does not exist.
@@ -91,6 +99,8 @@ public enum ProbeConfigurationError: Error, Sendable, Hashable, CustomStringConv
     public var description: String {
         switch self {
         case .noPort(let keyword): "\(keyword) has no port to connect to: set connect_port"
+        case .linkLocalNeedsBindIf(let keyword, let address):
+            "\(keyword): link local address \(address) requires a bind_if"
         case .badScript(let reason): "MISC_CHECK misc_path: \(reason)"
         case .unknownUser(let reason): "MISC_CHECK user: \(reason)"
         case .unknownTrackFile(let name): "FILE_CHECK: no track_file named \(name)"

@@ -13,16 +13,22 @@ public struct ProbeTarget: Sendable, Hashable {
     public var bindPort: Int?
     /// `connect_timeout`: bounds the connect, and separately the exchange that follows it.
     public var connectTimeout: Duration
+    /// `fwmark`: the mark (SO_MARK) on every packet of the check, for policy routing or nftables.
+    public var fwmark: UInt32?
+    /// `bind_if`: the interface the check's sockets are bound to; a link-local address needs it.
+    public var bindInterface: String?
 
     public init(
         address: IPAddress, port: Int, bindTo: IPAddress? = nil, bindPort: Int? = nil,
-        connectTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(5), fwmark: UInt32? = nil, bindInterface: String? = nil
     ) {
         self.address = address
         self.port = port
         self.bindTo = bindTo
         self.bindPort = bindPort
         self.connectTimeout = connectTimeout
+        self.fwmark = fwmark
+        self.bindInterface = bindInterface
     }
 
     /// keepalived's `[10.0.0.2]:80`.
@@ -41,6 +47,9 @@ public struct ProbeTarget: Sendable, Hashable {
         return try SocketAddress(ipAddress: bindTo?.description ?? wildcard, port: bindPort ?? 0)
     }
 
+    /// The socket options `fwmark` and `bind_if` ask for.
+    var socketOptions: CheckerSocketOptions { CheckerSocketOptions(fwmark: fwmark, bindInterface: bindInterface) }
+
     /// The timeout as NIO's `TimeAmount`.
     var timeAmount: TimeAmount { .nanoseconds(connectTimeout.nanoseconds) }
 }
@@ -55,5 +64,13 @@ extension Duration {
     /// A duration from keepalived's seconds (fractions allowed).
     static func keepalivedSeconds(_ seconds: Double) -> Duration {
         .nanoseconds(Int64((max(0, seconds) * 1e9).rounded()))
+    }
+}
+
+extension IPAddress {
+    /// fe80::/10, reachable only through a named interface.
+    var isIPv6LinkLocal: Bool {
+        let bytes = self.bytes
+        return family == .inet6 && bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80
     }
 }

@@ -1,3 +1,4 @@
+import KeepalivedConfig
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -9,11 +10,16 @@ struct TLSSetup: Sendable {
     var context: NIOSSLContext
     /// Sent as SNI; nil sends none (and an IP address is never sent).
     var serverName: String?
+    /// `tls_compliant`: end with close_notify and wait for the peer's. Without it the socket is
+    /// closed with no close_notify, as keepalived's quiet shutdown does.
+    var compliantShutdown = false
 
-    /// keepalived's client: no certificate verification.
-    static func keepalivedDefault(serverName: String?) throws -> TLSSetup {
+    /// keepalived's client: no certificate verification; the `SSL` block's certificate, when
+    /// there is one, for servers that ask for a client certificate.
+    static func keepalivedDefault(serverName: String?, client: SSLClient? = nil) throws -> TLSSetup {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
+        if let client { try configuration.presentCertificate(of: client) }
         return TLSSetup(context: try NIOSSLContext(configuration: configuration), serverName: serverName)
     }
 }
@@ -44,7 +50,11 @@ enum StreamExchange {
         do {
             let value = try await channel.executeThenClose { inbound, outbound in
                 var reader = StreamReader(inbound)
-                return try await body(&reader, outbound)
+                let value = try await body(&reader, outbound)
+                // The answer is in: a timer firing during the close below does not change it.
+                expired.finish()
+                if let tls, !tls.compliantShutdown { await QuietShutdown.close(channel.channel) }
+                return value
             }
             // The timer's close ends the inbound stream like an EOF: it is still a timeout.
             return expired.fired ? .failure(.timeout) : .success(value)
@@ -54,7 +64,7 @@ enum StreamExchange {
         }
     }
 
-    /// Connects, binding first when `bindto`/`bind_port` are set.
+    /// Connects, binding first when `bindto`/`bind_port` are set, with `fwmark` and `bind_if`.
     static func connect(
         to target: ProbeTarget, tls: TLSSetup?, on group: any EventLoopGroup
     ) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
@@ -65,11 +75,13 @@ enum StreamExchange {
         if let local = try target.localAddress() {
             bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1).bind(to: local)
         }
+        bootstrap = try bootstrap.checkerSocketOptions(target.socketOptions)
         return try await bootstrap.connect(to: remote) { channel in
             channel.eventLoop.makeCompletedFuture {
                 if let tls {
                     let handler = try NIOSSLClientHandler(
                         context: tls.context, serverHostname: tls.serverName.flatMap(sniName))
+                    if !tls.compliantShutdown { try channel.pipeline.syncOperations.addHandler(QuietShutdown()) }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
                 return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -93,11 +105,16 @@ extension NIOAsyncChannelOutboundWriter<ByteBuffer> {
     }
 }
 
-/// Set once by the timer, read by the task that sees the closed channel.
+/// Set once by the timer, read by the task that sees the closed channel. Whichever comes
+/// first wins: the timer firing, or the dialogue finishing.
 final class Expiry: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func fire() { flag.store(true, ordering: .relaxed) }
-    var fired: Bool { flag.load(ordering: .relaxed) }
+    private static let running: UInt8 = 0
+    private static let expired: UInt8 = 1
+    private static let finished: UInt8 = 2
+    private let state = Atomic<UInt8>(Expiry.running)
+    func fire() { _ = state.compareExchange(expected: Self.running, desired: Self.expired, ordering: .relaxed) }
+    func finish() { _ = state.compareExchange(expected: Self.running, desired: Self.finished, ordering: .relaxed) }
+    var fired: Bool { state.load(ordering: .relaxed) == Self.expired }
 }
 
 /// Reads a byte stream by lines (SMTP) or to its end (HTTP). A TLS peer that closes without

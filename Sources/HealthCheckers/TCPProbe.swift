@@ -28,6 +28,7 @@ public struct TCPProbe: RealServerProbe {
             if let local = try target.localAddress() {
                 bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1).bind(to: local)
             }
+            bootstrap = try bootstrap.checkerSocketOptions(target.socketOptions)
             let channel = try await bootstrap.connect(to: target.remoteAddress()).get()
             try? await channel.close()
             return .success(weight: nil)

@@ -40,7 +40,8 @@ public struct UDPProbe: RealServerProbe {
         }
         let data = payload ?? (0..<16).map { _ in UInt8.random(in: 0...255) }
         let outcome = await DatagramExchange.run(
-            remote: remote, local: local, payload: ByteBuffer(bytes: data), timeout: target.timeAmount, on: group)
+            remote: remote, local: local, payload: ByteBuffer(bytes: data), timeout: target.timeAmount,
+            socketOptions: target.socketOptions, on: group)
         switch outcome {
         case .failure(let failure):
             return .failure(failure)

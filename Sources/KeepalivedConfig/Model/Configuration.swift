@@ -12,6 +12,8 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
     public var instances: [VRRPInstance] = []
     public var virtualServerGroups: [VirtualServerGroup] = []
     public var virtualServers: [VirtualServer] = []
+    /// The `SSL` block: SSL_GET's client certificate.
+    public var ssl: SSLClient?
     /// Top-level blocks keepalived knows that the model keeps as written (`garp_group`,
     /// `vrrp_track_process`, `linkbeat_interfaces`, `track_group`, `bfd_instance`, ...).
     public var otherSections: [RawStatement] = []
@@ -48,6 +50,11 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
                 virtualServerGroups.appendIfPresent(VirtualServerGroup(reading: statement, &diagnostics))
             case "virtual_server":
                 virtualServers.appendIfPresent(VirtualServer(reading: statement, &diagnostics))
+            case "SSL":
+                if ssl != nil {
+                    diagnostics.warning("SSL block already specified, replacing it", at: statement.location)
+                }
+                ssl = SSLClient(reading: statement, &diagnostics)
             case let keyword where Self.rawSections.contains(keyword):
                 otherSections.append(RawStatement(statement))
             default:
@@ -68,7 +75,7 @@ public struct KeepalivedConfiguration: Hashable, Sendable, Codable {
     public static let sectionKeywords: Set<String> = [
         "global_defs", "static_ipaddress", "static_routes", "static_rules", "vrrp_script", "vrrp_track_file",
         "vrrp_sync_group", "vrrp_instance", "virtual_server_group", "virtual_server", "linkbeat_interfaces",
-        "interface_up_down_delays", "track_group", "vrrp_track_process", "garp_group", "bfd_instance",
+        "interface_up_down_delays", "track_group", "vrrp_track_process", "garp_group", "bfd_instance", "SSL",
     ]
 
     /// Cross-section checks: names that one block uses and another must define.
@@ -91,6 +98,7 @@ extension KeepalivedConfiguration: ConfigRenderable {
             writer.block("static_rules") { w in staticRules.forEach { $0.render(into: &w) } }
         }
         otherSections.forEach { $0.render(into: &writer) }
+        ssl?.render(into: &writer)
         let sections: [any ConfigRenderable] =
             scripts + trackFiles + syncGroups + instances + virtualServerGroups + virtualServers
         sections.forEach { $0.render(into: &writer) }

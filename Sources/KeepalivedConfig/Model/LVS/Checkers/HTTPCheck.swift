@@ -18,7 +18,8 @@ public struct HTTPCheck: Hashable, Sendable, Codable {
     public var enableSNI = false
     /// Check all URLs without a delay between them at startup and after a failure.
     public var fastRecovery: Bool?
-    /// Close TLS connections properly (keepalived 2.3's `tls_compliant`).
+    /// SSL_GET: end each connection with close_notify instead of just closing the socket
+    /// (keepalived 2.2.8's `tls_compliant`; a url block can set it for itself).
     public var tlsCompliant = false
 
     public init() {}
@@ -67,14 +68,18 @@ public struct URLCheck: Hashable, Sendable, Codable {
     /// Status codes and ranges accepted; empty means keepalived's default (see `acceptedStatusCodes`).
     public var statusCodes: [HTTPStatusRange] = []
     public var virtualhost: String?
-    /// A PCRE2 pattern the body must match (or must not, with `regexNoMatch`).
+    /// A PCRE2 pattern the body must match (or must not, with `regexNoMatch`); see `URLRegex`.
     public var regex: String?
     public var regexNoMatch = false
     public var regexOptions: [String] = []
-    /// Start and maximum JIT stack sizes in bytes.
+    /// Start and maximum JIT stack sizes in bytes; PCRE2's JIT only, nothing to checkd's engine.
     public var regexStack: [Int] = []
+    /// The byte offset in the body where the search for a match starts.
     public var regexMinOffset: Int?
+    /// The last byte offset in the body where a match may start (it may end beyond).
     public var regexMaxOffset: Int?
+    /// SSL_GET: this url's connection ends with close_notify (as the checker's `tls_compliant`).
+    public var tlsCompliant = false
 
     public init(path: String) {
         self.path = path
@@ -111,11 +116,12 @@ public struct URLCheck: Hashable, Sendable, Codable {
             case "virtualhost": url.virtualhost = s.string(&d) ?? url.virtualhost
             case "regex": url.regex = s.string(&d) ?? url.regex
             case "regex_no_match": url.regexNoMatch = s.boolean(&d) ?? url.regexNoMatch
-            case "regex_options": url.regexOptions = s.arguments.map(\.text)
+            case "regex_options": url.regexOptions = Self.readRegexOptions(s, &d)
             case "regex_stack":
                 url.regexStack = s.arguments.compactMap { $0.integer(in: 0...Int(Int32.max), for: s.name, &d) }
             case "regex_min_offset": url.regexMinOffset = s.integer(in: 0...Int(Int32.max), &d) ?? url.regexMinOffset
             case "regex_max_offset": url.regexMaxOffset = s.integer(in: 0...Int(Int32.max), &d) ?? url.regexMaxOffset
+            case "tls_compliant": url.tlsCompliant = s.boolean(&d) ?? url.tlsCompliant
             default: return false
             }
             return true
@@ -126,6 +132,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
         }
         url.path = path
         url.origin = origin
+        url.validateRegex(&diagnostics)
         self = url
     }
 
@@ -155,6 +162,7 @@ public struct URLCheck: Hashable, Sendable, Codable {
             if !regexStack.isEmpty { w.line(["regex_stack"] + regexStack.map(String.init)) }
             w.option("regex_min_offset", regexMinOffset)
             w.option("regex_max_offset", regexMaxOffset)
+            w.flag("tls_compliant", tlsCompliant)
         }
     }
 }
