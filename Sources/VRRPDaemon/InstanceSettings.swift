@@ -200,7 +200,8 @@ extension InstanceSettings {
         self.interface = interface
         vmac = try instance.useVMAC.map { (vmac) throws(InstanceSettingsError) in
             try VMACSettings(
-                vmac, transmitBase: instance.vmacTransmitBase, virtualRouterID: vrid, instance: name)
+                vmac, transmitBase: instance.vmacTransmitBase, virtualRouterID: vrid, isIPv6: Self.isIPv6(instance),
+                instance: name)
         }
         let addressInterface = vmac?.name ?? interface
         self.version = version
