@@ -277,6 +277,20 @@ public actor InstanceRunner {
         }
     }
 
+    /// A tracked file's number, read after its directory changed.
+    public func fileChanged(_ file: String, value: Int) async {
+        let id = VRRPTrackedObject.ID(.file, file)
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.value != value else {
+            return
+        }
+        logger.info("Track_file(\(file)) now has value \(value)")
+        do {
+            try await decide(.trackedFileChanged(id, value: value))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track file \(file): \(error)")
+        }
+    }
+
     // MARK: D-Bus control
 
     /// `SetPriority`, `ResetPriority`, `Switchover`: errors are the machine's refusals.
