@@ -22,6 +22,7 @@ public struct VRRPRole: DaemonRole {
         logger.info(
             "Configuration has \(configuration.instances.count) vrrp_instance and \(configuration.syncGroups.count) vrrp_sync_group"
         )
+        await AcceptModeFirewall.removeLeftover(logger: logger)
         for file in configuration.trackFiles
         where configuration.instances.contains(where: { $0.trackFiles.contains { $0.name == file.name } }) {
             do {
