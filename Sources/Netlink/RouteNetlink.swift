@@ -29,10 +29,16 @@ public final class RouteNetlink: Sendable {
     // MARK: Addresses
 
     /// Adds an address (`ip addr add`). Throws an error with `isAlreadyExists` when it is there.
-    public func addAddress(_ address: InterfaceAddress) throws {
+    /// `preferredLifetime` 0 adds it deprecated (`preferred_lft 0`): the kernel then never picks
+    /// it as a source of its own, as keepalived adds a VMAC's link-local address.
+    public func addAddress(_ address: InterfaceAddress, preferredLifetime: UInt32? = nil) throws {
         try withSocket { socket in
             let object = try makeAddressObject(address)
             defer { rtnl_addr_put(object) }
+            if let preferredLifetime {
+                rtnl_addr_set_valid_lifetime(object, UInt32.max)
+                rtnl_addr_set_preferred_lifetime(object, preferredLifetime)
+            }
             try socket.perform("add address \(describe(address))") {
                 rtnl_addr_add($0, object, NLM_F_EXCL)
             }

@@ -60,6 +60,15 @@ final class AcceptModeFirewall: Sendable {
                 ].joined(separator: "; ")))
     }
 
+    /// Deletes a table a crashed vrrpd left behind, so no VIP stays blocked until an instance
+    /// needs `no_accept` again. Waits for `nft`; without nft there is nothing to remove.
+    static func removeLeftover(logger: Logger, nft: String = AcceptModeFirewall.nftExecutable) async {
+        let result = await NotifyRunner.run([nft, "delete", "table", family, table], quiet: true)
+        if case .success(0) = result {
+            logger.info("Removed nftables table \(family) \(table) left by an earlier run")
+        }
+    }
+
     /// A MASTER without accept mode took these addresses: traffic to them is dropped.
     func block(_ addresses: [InetAddress]) {
         for command in Self.elements("add", addresses) { jobs.yield(Command(text: command)) }

@@ -55,7 +55,8 @@ actor InstanceRegistry {
             do {
                 wanted.append(
                     try InstanceSettings(
-                        instance, globals: configuration.globalDefinitions, scripts: configuration.scripts))
+                        instance, globals: configuration.globalDefinitions, scripts: configuration.scripts,
+                        files: configuration.trackFiles))
             } catch {
                 logger.error("\(error); instance not started")
             }
@@ -203,6 +204,20 @@ actor InstanceRegistry {
     /// A tracked script's status changed (or its grace ran out): instances tracking it hear of it.
     func scriptChanged(_ name: String, status: VRRPTrackedObject.Status) async {
         for runner in all { await runner.scriptChanged(name, status: status) }
+    }
+
+    /// A tracked file holds `value` (read again after a change): instances tracking it hear of it.
+    func fileChanged(_ name: String, value: Int) async {
+        for runner in all { await runner.fileChanged(name, value: value) }
+    }
+
+    /// Every tracked file's name and path.
+    func trackedFilePaths() async -> [String: String] {
+        var paths: [String: String] = [:]
+        for runner in all {
+            for file in await runner.settings.trackedFiles { paths[file.name] = file.path }
+        }
+        return paths
     }
 
     /// Every tracked script, with the longest grace any instance gives it.

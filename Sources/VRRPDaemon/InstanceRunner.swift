@@ -88,19 +88,28 @@ public actor InstanceRunner {
         self.siblingVRIDs = siblingVRIDs.subtracting([settings.virtualRouterID])
         self.logger = logger
         let netlink = try RouteNetlink()
+        let linkLocalSource = settings.sourceAddress.flatMap { source in
+            source.isIPv6LinkLocal ? Netlink.IPAddress(family: .ipv6, bytes: source.bytes) : nil
+        }
         let vmac = try settings.vmac.map {
             try VMACInterface.create(
-                $0, parent: settings.interface, netlink: netlink, logger: logger, instance: settings.name)
+                $0, parent: settings.interface, linkLocal: linkLocalSource, netlink: netlink, logger: logger,
+                instance: settings.name)
         }
         let socket: VRRPSocket
         var ownAddresses: [InetAddress] = []
         do {
-            if vmac != nil { ownAddresses = try NetworkInterface.named(settings.interface).ipv4Addresses }
-            // A VMAC has no address of its own: adverts leave from the parent's primary one.
+            if vmac != nil {
+                let parent = try NetworkInterface.named(settings.interface)
+                ownAddresses = parent.ipv4Addresses + parent.ipv6Addresses
+            }
+            // An IPv4 VMAC has no address of its own: adverts leave from the parent's primary
+            // one. An IPv6 VMAC has the parent's link-local address, which the socket finds.
             socket = try VRRPSocket(
                 .init(
                     interface: settings.advertInterface, destination: settings.destination,
-                    sourceAddress: settings.sourceAddress ?? ownAddresses.first,
+                    sourceAddress: settings.sourceAddress
+                        ?? (settings.family == .ipv4 ? ownAddresses.first { $0.family == .ipv4 } : nil),
                     receiveQueueLimit: Self.receiveQueueLimit,
                     authenticationHeader: settings.usesAuthenticationHeader))
         } catch {
@@ -265,6 +274,20 @@ public actor InstanceRunner {
             try await decide(.trackedObjectChanged(id, status))
         } catch {
             logger.error("VRRP_Instance(\(name)) cannot track script \(script): \(error)")
+        }
+    }
+
+    /// A tracked file's number, read after its directory changed.
+    public func fileChanged(_ file: String, value: Int) async {
+        let id = VRRPTrackedObject.ID(.file, file)
+        guard let tracked = machine.trackedObjects.first(where: { $0.id == id }), tracked.value != value else {
+            return
+        }
+        logger.info("Track_file(\(file)) now has value \(value)")
+        do {
+            try await decide(.trackedFileChanged(id, value: value))
+        } catch {
+            logger.error("VRRP_Instance(\(name)) cannot track file \(file): \(error)")
         }
     }
 

@@ -49,6 +49,8 @@ public struct InstanceSettings: Sendable, Hashable {
     public var trackedInterfaces: [TrackedInterface]
     /// `track_script`: checkd's verdicts, read from its Script objects on the bus.
     public var trackedScripts: [TrackedScript]
+    /// `track_file`: numbers in files, followed by `FileTracker`.
+    public var trackedFiles: [TrackedFile] = []
     /// `notify_master`, `notify_backup`, `notify_fault`, `notify_stop`, `notify`.
     public var notify: NotifyScripts
     /// Advert policy, accept mode, promote_secondaries, smtp_alert (InstancePolicy.swift).
@@ -103,8 +105,10 @@ public struct InstanceSettings: Sendable, Hashable {
 
     /// The state machine's view, given this router's primary address on the interface and
     /// whether each tracked interface is up and running now.
+    /// `fileValue` reads a tracked file's number from its path.
     public func machineConfiguration(
-        primaryAddress: InetAddress, interfaceIsOperational: (String) -> Bool = { _ in true }
+        primaryAddress: InetAddress, interfaceIsOperational: (String) -> Bool = { _ in true },
+        fileValue: (String) -> Int = TrackedFile.readValue(at:)
     ) throws -> VRRPInstanceConfiguration {
         try VRRPInstanceConfiguration(
             name: name, version: version == .v2 ? .v2 : .v3, priority: priority, advertInterval: advertInterval,
@@ -117,6 +121,9 @@ public struct InstanceSettings: Sendable, Hashable {
             }
                 + trackedScripts.map {
                     VRRPTrackedObject(.script, $0.name, weight: $0.weight, reverse: $0.reverse, status: .unknown)
+                }
+                + trackedFiles.map {
+                    VRRPTrackedObject(.file, $0.name, weight: $0.weight, reverse: $0.reverse, value: fileValue($0.path))
                 },
             advertPolicy: policy.advertPolicy)
     }
@@ -180,7 +187,8 @@ public enum InstanceSettingsError: Error, Hashable, Sendable, CustomStringConver
 extension InstanceSettings {
     /// Reads one instance of a loaded configuration.
     public init(
-        _ instance: VRRPInstance, globals: GlobalDefinitions, scripts: [VRRPScript] = []
+        _ instance: VRRPInstance, globals: GlobalDefinitions, scripts: [VRRPScript] = [],
+        files: [TrackFile] = []
     ) throws(InstanceSettingsError) {
         let name = instance.name
         guard let interface = instance.interface ?? globals.defaultInterface else { throw .noInterface(instance: name) }
@@ -200,7 +208,8 @@ extension InstanceSettings {
         self.interface = interface
         vmac = try instance.useVMAC.map { (vmac) throws(InstanceSettingsError) in
             try VMACSettings(
-                vmac, transmitBase: instance.vmacTransmitBase, virtualRouterID: vrid, instance: name)
+                vmac, transmitBase: instance.vmacTransmitBase, virtualRouterID: vrid, isIPv6: Self.isIPv6(instance),
+                instance: name)
         }
         let addressInterface = vmac?.name ?? interface
         self.version = version
@@ -257,6 +266,9 @@ extension InstanceSettings {
                 name: item.name, weight: item.weight ?? script.weight,
                 reverse: item.weight == nil ? script.reverse : item.reverse,
                 grace: .seconds(max(3 * script.interval, 5)))
+        }
+        trackedFiles = instance.trackFiles.compactMap { item in
+            files.first { $0.name == item.name }.map { TrackedFile(item, $0) }
         }
         var seen = Set<String>()
         trackedInterfaces = tracked.filter { seen.insert($0.name).inserted }

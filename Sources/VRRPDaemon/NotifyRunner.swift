@@ -94,11 +94,20 @@ final class NotifyRunner: Sendable {
     }
 
     /// Spawns the program (found on PATH) and waits for it on a dispatch thread, never on the
-    /// cooperative pool. Returns its exit status (128 + signal when killed).
-    static func run(_ arguments: [String]) async -> Result<Int32, NotifyError> {
+    /// cooperative pool. Returns its exit status (128 + signal when killed). `quiet` sends its
+    /// output to /dev/null, for a probe whose failure is an answer, not news.
+    static func run(_ arguments: [String], quiet: Bool = false) async -> Result<Int32, NotifyError> {
         var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if quiet {
+            for fd in [STDOUT_FILENO, STDERR_FILENO] {
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0)
+            }
+        }
         let spawned = withCStrings(arguments) { argv in
-            posix_spawnp(&pid, argv[0]!, nil, nil, argv, environ)
+            posix_spawnp(&pid, argv[0]!, &actions, nil, argv, environ)
         }
         guard spawned == 0 else { return .failure(.spawn(String(cString: strerror(spawned)))) }
         let child = pid

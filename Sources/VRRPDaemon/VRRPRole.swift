@@ -9,25 +9,40 @@ public struct VRRPRole: DaemonRole {
     public static let busName = "org.keepalive.Vrrp1"
     public static let manageAction = "org.keepalive.vrrp.manage"
 
-    let instances = InstanceRegistry()
+    let instances: InstanceRegistry
+    let files: FileTracker
 
-    public init() {}
+    public init() {
+        instances = InstanceRegistry()
+        files = FileTracker(registry: instances)
+    }
 
     public func start(configuration: KeepalivedConfiguration, context: DaemonContext) async throws {
         let logger = context.logger
         logger.info(
             "Configuration has \(configuration.instances.count) vrrp_instance and \(configuration.syncGroups.count) vrrp_sync_group"
         )
+        await AcceptModeFirewall.removeLeftover(logger: logger)
+        for file in configuration.trackFiles
+        where configuration.instances.contains(where: { $0.trackFiles.contains { $0.name == file.name } }) {
+            do {
+                if let line = try TrackedFile.initialise(file) { logger.info("\(line)") }
+            } catch {
+                logger.error("Track_file(\(file.name)) init_file: \(error)")
+            }
+        }
         try await instances.apply(configuration, context: context, role: Self.self)
+        files.reconfigured()
     }
 
     /// An instance whose block did not change keeps running untouched; a changed one keeps its
     /// state where it can; removed ones stop cleanly and new ones start.
     public func apply(_ reload: ConfigurationStore.Reload, context: DaemonContext) async throws {
         try await instances.apply(reload.current, context: context, role: Self.self)
+        files.reconfigured()
     }
 
-    /// Follows links and checkd's scripts for tracking, and publishes `Stats`.
+    /// Follows links, checkd's scripts and track_file files for tracking, and publishes `Stats`.
     public func run(context: DaemonContext) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [instances] in
@@ -38,6 +53,7 @@ public struct VRRPRole: DaemonRole {
                     context.logger.error("Cannot follow links; track_interface is not applied: \(error)")
                 }
             }
+            group.addTask { [files] in await files.run(logger: context.logger) }
             group.addTask { [instances] in
                 await ScriptTracker(registry: instances, logger: context.logger).run(bus: context.bus)
             }

@@ -2,11 +2,18 @@ import KeepalivedConfig
 import Netlink
 
 extension Netlink.Rule {
-    /// One line of `virtual_rules` as netlink takes it. Refuses what vrrpd cannot add yet
-    /// (IPv6, table names outside main/local/default, the long tail of options).
+    /// One line of `virtual_rules` or `static_rules` as netlink takes it: IPv6 when `inet6` says
+    /// so or a prefix is IPv6 (`ip -6 rule`), IPv4 otherwise. Refuses prefixes of both families
+    /// and what vrrpd cannot add yet (table names outside main/local/default, the long tail of
+    /// options).
     init(_ rule: VirtualRule, instance: String) throws(InstanceSettingsError) {
-        guard !rule.forceIPv6, rule.from?.address.family != .inet6, rule.to?.address.family != .inet6 else {
-            throw .unsupported(instance: instance, what: "IPv6 virtual rules")
+        let families = Set([rule.from, rule.to].compactMap { $0?.address.family })
+        let family: Netlink.IPAddress.Family = rule.forceIPv6 || families.contains(.inet6) ? .ipv6 : .ipv4
+        guard families.count < 2, !(rule.forceIPv6 && families.contains(.inet)) else {
+            let text = [rule.from.map { "from \($0)" }, rule.to.map { "to \($0)" }, rule.forceIPv6 ? "inet6" : nil]
+            throw .outOfRange(
+                instance: instance, keyword: "virtual_rules",
+                value: text.compactMap { $0 }.joined(separator: " ") + " (mixed families)")
         }
         guard rule.additionalOptions.isEmpty else {
             throw .unsupported(instance: instance, what: "virtual rule options \(rule.additionalOptions)")
@@ -23,7 +30,7 @@ extension Netlink.Rule {
             mask = parts.count == 2 ? parts[1] : nil
         }
         self.init(
-            family: .ipv4, from: rule.from.flatMap { Netlink.IPPrefix($0.description) },
+            family: family, from: rule.from.flatMap { Netlink.IPPrefix($0.description) },
             to: rule.to.flatMap { Netlink.IPPrefix($0.description) }, table: table, priority: rule.priority,
             fwmark: mark, fwmask: mask, inputInterface: rule.inputInterface,
             outputInterface: rule.outputInterface, action: rule.gotoPriority.map { .goto($0) } ?? .lookup)

@@ -81,5 +81,33 @@ extension VRRPDaemonIntegrationTests {
                 }
             }
         }
+
+        @Test("a table left by a crashed run goes at start, though no instance needs no_accept")
+        func leftoverTableIsRemovedAtStart() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { bus in
+                    let table = "inet keepalive"
+                    try run(
+                        "/usr/sbin/ip",
+                        [
+                            "netns", "exec", network.a, "/usr/sbin/nft",
+                            "add table \(table); add set \(table) vips4 { type ipv4_addr; }; "
+                                + "add chain \(table) input { type filter hook input priority -1; policy accept; }; "
+                                + "add rule \(table) input ip daddr @vips4 drop; "
+                                + "add element \(table) vips4 { \(network.virtualAddress) }",
+                        ])
+                    #expect(try Self.keepaliveTable(network.a) != nil)
+                    var only = TestInstance.on(network, network.a, priority: 150)
+                    only.extra = ["accept"]
+                    try await VRRPDProcess.with(namespace: network.a, configuration: only.configuration, bus: bus) {
+                        vrrpd in
+                        try await vrrpd.waitForState("MASTER")
+                        #expect(try Self.keepaliveTable(network.a) == nil)
+                        #expect(vrrpd.log.contains("Removed nftables table inet keepalive left by an earlier run"))
+                        try await waitUntil("the client reaches the VIP") { Self.ping(network, network.virtualAddress) }
+                    }
+                }
+            }
+        }
     }
 }

@@ -8,12 +8,7 @@ extension VRRPDaemonIntegrationTests {
         /// Starts tcpdump on the client for neighbour adverts (ICMPv6 type 136), link-layer
         /// headers shown so the sending MAC can be checked.
         static func captureNeighbourAdverts(_ network: RouterNetwork, directory: String) throws -> ChildProcess {
-            try ChildProcess(
-                "/usr/sbin/ip",
-                [
-                    "netns", "exec", network.c, "/usr/bin/tcpdump", "-i", network.interfaceC, "-n", "-l", "-e",
-                    "icmp6 and ip6[40] == 136",
-                ], logPath: directory + "/capture")
+            try network.captureOnClient("icmp6 and ip6[40] == 136", directory: directory)
         }
 
         @Test func failoverMovesTheVIPAndTheClientsNeighbourEntry() async throws {

@@ -5,7 +5,9 @@ import VRRPDaemon
 
 /// `use_vmac`, `vmac_xmit_base` and `auth_type AH` as a runner reads them.
 @Suite struct VMACAndAHSettingsTests {
-    func settings(_ body: String, vrid: Int = 51) throws -> Result<InstanceSettings, InstanceSettingsError> {
+    func settings(
+        _ body: String, vrid: Int = 51, addresses: [String] = ["10.0.0.100/24", "10.0.0.101/24 dev eth1"]
+    ) throws -> Result<InstanceSettings, InstanceSettingsError> {
         let text = """
             vrrp_instance VI_1 {
                 interface eth0
@@ -13,8 +15,7 @@ import VRRPDaemon
                 priority 150
             \(body)
                 virtual_ipaddress {
-                    10.0.0.100/24
-                    10.0.0.101/24 dev eth1
+            \(addresses.map { "        " + $0 }.joined(separator: "\n"))
                 }
             }
             """
@@ -35,6 +36,17 @@ import VRRPDaemon
         #expect(settings.advertInterface == "vrrp.10")
         #expect(settings.addressInterface == "vrrp.10")
         #expect(settings.virtualAddresses.map(\.device) == ["vrrp.10", "eth1"], "an explicit dev is kept")
+    }
+
+    @Test func ipv6VMACUsesTheIPv6VirtualRouterMAC() throws {
+        let settings = try settings("    use_vmac", vrid: 10, addresses: ["fd00::100/64"]).get()
+        let vmac = try #require(settings.vmac)
+        #expect(vmac.name == "vrrp.10")
+        #expect(vmac.mac.description == "00:00:5e:00:02:0a")
+        #expect(vmac.isIPv6)
+        #expect(settings.advertInterface == "vrrp.10")
+        #expect(settings.virtualAddresses.map(\.device) == ["vrrp.10"])
+        #expect(try !self.settings("    use_vmac").get().vmac!.isIPv6)
     }
 
     @Test func namedVMACWithFiveOctetMACAndTransmitBase() throws {

@@ -19,39 +19,20 @@ extension VRRPDaemonIntegrationTests {
             return instance
         }
 
-        /// `ip -d -j link show dev NAME` in a namespace, or nil when there is no such link.
-        func link(_ name: String, in namespace: String) throws -> [String: Any]? {
-            guard let output = try? run("/usr/sbin/ip", ["-n", namespace, "-d", "-j", "link", "show", "dev", name])
-            else { return nil }
-            return (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])?.first
-        }
-
-        func sysctl(_ namespace: String, _ interface: String, _ name: String) throws -> String {
-            try run(
-                "/usr/sbin/ip", ["netns", "exec", namespace, "cat", "/proc/sys/net/ipv4/conf/\(interface)/\(name)"]
-            )
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-
-        func clientPings(_ network: RouterNetwork) -> Bool {
-            (try? run(
-                "/usr/sbin/ip", ["netns", "exec", network.c, "ping", "-c", "1", "-W", "1", network.virtualAddress]))
-                != nil
-        }
-
         func expectVMAC(in namespace: String, network: RouterNetwork) throws {
-            let shown = try #require(try link(Self.vmacName, in: namespace), "no \(Self.vmacName) in \(namespace)")
+            let shown = try #require(
+                try network.link(Self.vmacName, in: namespace), "no \(Self.vmacName) in \(namespace)")
             #expect(shown["address"] as? String == Self.virtualMAC)
             #expect(shown["link"] as? String == network.interface(of: namespace))
             let info = shown["linkinfo"] as? [String: Any]
             #expect(info?["info_kind"] as? String == "macvlan")
             #expect((info?["info_data"] as? [String: Any])?["mode"] as? String == "private")
-            #expect(try sysctl(namespace, Self.vmacName, "arp_ignore") == "1")
-            #expect(try sysctl(namespace, Self.vmacName, "accept_local") == "1")
-            #expect(try sysctl(namespace, Self.vmacName, "rp_filter") == "0")
-            #expect(try sysctl(namespace, network.interface(of: namespace), "arp_ignore") == "1")
-            #expect(try sysctl(namespace, network.interface(of: namespace), "arp_filter") == "1")
-            #expect(try sysctl(namespace, network.interface(of: namespace), "arp_announce") == "2")
+            #expect(try network.sysctl(namespace, Self.vmacName, "arp_ignore") == "1")
+            #expect(try network.sysctl(namespace, Self.vmacName, "accept_local") == "1")
+            #expect(try network.sysctl(namespace, Self.vmacName, "rp_filter") == "0")
+            #expect(try network.sysctl(namespace, network.interface(of: namespace), "arp_ignore") == "1")
+            #expect(try network.sysctl(namespace, network.interface(of: namespace), "arp_filter") == "1")
+            #expect(try network.sysctl(namespace, network.interface(of: namespace), "arp_announce") == "2")
         }
 
         @Test("the client learns the virtual MAC for the VIP and keeps it across a failover")
@@ -82,21 +63,22 @@ extension VRRPDaemonIntegrationTests {
                                     try !network.holdsVirtualAddress(network.a),
                                     "the VIP is on the VMAC, not the parent")
 
-                                try await waitUntil("the client reaches the VIP") { clientPings(network) }
+                                try await waitUntil("the client reaches the VIP") { network.clientPings() }
                                 #expect(try network.clientNeighbour() == Self.virtualMAC)
 
                                 await master.stop(signal: SIGTERM)
                                 try await backup.waitForState("MASTER")
-                                #expect(try link(Self.vmacName, in: network.a) == nil, "the VMAC outlived vrrpd")
-                                #expect(try sysctl(network.a, network.interfaceA, "arp_ignore") == "0")
-                                #expect(try sysctl(network.a, network.interfaceA, "arp_filter") == "0")
-                                #expect(try sysctl(network.a, network.interfaceA, "arp_announce") == "0")
+                                #expect(
+                                    try network.link(Self.vmacName, in: network.a) == nil, "the VMAC outlived vrrpd")
+                                #expect(try network.sysctl(network.a, network.interfaceA, "arp_ignore") == "0")
+                                #expect(try network.sysctl(network.a, network.interfaceA, "arp_filter") == "0")
+                                #expect(try network.sysctl(network.a, network.interfaceA, "arp_announce") == "0")
                                 #expect(
                                     try network.addresses(in: network.b, interface: Self.vmacName) == [
                                         network.virtualAddress
                                     ])
                                 try await waitUntil("the client reaches the VIP on the new master") {
-                                    clientPings(network)
+                                    network.clientPings()
                                 }
                                 #expect(
                                     try network.clientNeighbour() == Self.virtualMAC,
@@ -124,7 +106,7 @@ extension VRRPDaemonIntegrationTests {
                         #expect(macText(frame[6..<12]) == expected)
                         #expect(
                             try network.addresses(in: network.a, interface: Self.vmacName) == [network.virtualAddress])
-                        try await waitUntil("the client reaches the VIP") { clientPings(network) }
+                        try await waitUntil("the client reaches the VIP") { network.clientPings() }
                         let neighbours = try run("/usr/sbin/ip", ["-n", network.c, "neigh"])
                         #expect(try network.clientNeighbour() == Self.virtualMAC, "\(neighbours)")
                     }
@@ -138,21 +120,21 @@ extension VRRPDaemonIntegrationTests {
                 try await PrivateBus.with { bus in
                     try run(
                         "/usr/sbin/ip", ["netns", "exec", network.a, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=2"])
-                    #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "0")
-                    let defaultBefore = try sysctl(network.a, "default", "rp_filter")
+                    #expect(try network.sysctl(network.a, network.interfaceA, "rp_filter") == "0")
+                    let defaultBefore = try network.sysctl(network.a, "default", "rp_filter")
                     let only = instance(network, network.a, priority: 150)
                     try await VRRPDProcess.with(namespace: network.a, configuration: only.configuration, bus: bus) {
                         vrrpd in
                         try await vrrpd.waitForState("MASTER")
-                        #expect(try sysctl(network.a, "all", "rp_filter") == "0")
-                        #expect(try sysctl(network.a, "default", "rp_filter") == "2")
-                        #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "2")
-                        #expect(try sysctl(network.a, Self.vmacName, "rp_filter") == "0")
-                        try await waitUntil("the client reaches the VIP") { clientPings(network) }
+                        #expect(try network.sysctl(network.a, "all", "rp_filter") == "0")
+                        #expect(try network.sysctl(network.a, "default", "rp_filter") == "2")
+                        #expect(try network.sysctl(network.a, network.interfaceA, "rp_filter") == "2")
+                        #expect(try network.sysctl(network.a, Self.vmacName, "rp_filter") == "0")
+                        try await waitUntil("the client reaches the VIP") { network.clientPings() }
                         await vrrpd.stop(signal: SIGTERM)
-                        #expect(try sysctl(network.a, "all", "rp_filter") == "2")
-                        #expect(try sysctl(network.a, "default", "rp_filter") == defaultBefore)
-                        #expect(try sysctl(network.a, network.interfaceA, "rp_filter") == "0")
+                        #expect(try network.sysctl(network.a, "all", "rp_filter") == "2")
+                        #expect(try network.sysctl(network.a, "default", "rp_filter") == defaultBefore)
+                        #expect(try network.sysctl(network.a, network.interfaceA, "rp_filter") == "0")
                     }
                 }
             }
@@ -172,17 +154,20 @@ extension VRRPDaemonIntegrationTests {
                     ) { vrrpd in
                         try await vrrpd.waitForState("MASTER")
                         try await vrrpd.waitForState("MASTER", instance: "VI_2")
-                        #expect(try link("vrrp.52", in: network.a)?["address"] as? String == "00:00:5e:00:01:34")
+                        #expect(
+                            try network.link("vrrp.52", in: network.a)?["address"] as? String == "00:00:5e:00:01:34")
                         #expect(try network.addresses(in: network.a, interface: "vrrp.52") == [network.address(101)])
 
                         try vrrpd.reload(configuration: first.configuration)
-                        try await waitUntil("VI_2's VMAC goes with VI_2") { try link("vrrp.52", in: network.a) == nil }
+                        try await waitUntil("VI_2's VMAC goes with VI_2") {
+                            try network.link("vrrp.52", in: network.a) == nil
+                        }
                         try expectVMAC(in: network.a, network: network)
 
                         await vrrpd.stop(signal: SIGTERM)
-                        #expect(try link(Self.vmacName, in: network.a) == nil)
+                        #expect(try network.link(Self.vmacName, in: network.a) == nil)
                         for name in ["arp_ignore", "arp_filter", "arp_announce"] {
-                            #expect(try sysctl(network.a, network.interfaceA, name) == "0", "\(name)")
+                            #expect(try network.sysctl(network.a, network.interfaceA, name) == "0", "\(name)")
                         }
                     }
                 }
@@ -196,13 +181,13 @@ extension VRRPDaemonIntegrationTests {
                     try ip(
                         "-n", network.a, "link", "add", "link", network.interfaceA, "name", Self.vmacName, "address",
                         Self.virtualMAC, "type", "macvlan", "mode", "private")
-                    let stale = try #require(try link(Self.vmacName, in: network.a)?["ifindex"] as? Int)
+                    let stale = try #require(try network.link(Self.vmacName, in: network.a)?["ifindex"] as? Int)
                     let only = instance(network, network.a, priority: 150)
                     try await VRRPDProcess.with(namespace: network.a, configuration: only.configuration, bus: bus) {
                         vrrpd in
                         try await vrrpd.waitForState("MASTER")
                         try expectVMAC(in: network.a, network: network)
-                        #expect(try link(Self.vmacName, in: network.a)?["ifindex"] as? Int != stale)
+                        #expect(try network.link(Self.vmacName, in: network.a)?["ifindex"] as? Int != stale)
                         #expect(vrrpd.log.contains("left by an earlier run"), "\(vrrpd.log)")
                         await vrrpd.stop(signal: SIGTERM)
                     }
@@ -214,8 +199,9 @@ extension VRRPDaemonIntegrationTests {
                         try await waitUntil("vrrpd refuses the instance") {
                             vrrpd.log.contains("is not our VMAC")
                         }
-                        #expect(try link(Self.vmacName, in: network.a)?["linkinfo"] as? [String: Any] != nil)
-                        let kind = (try link(Self.vmacName, in: network.a)?["linkinfo"] as? [String: Any])?["info_kind"]
+                        #expect(try network.link(Self.vmacName, in: network.a)?["linkinfo"] as? [String: Any] != nil)
+                        let kind = (try network.link(Self.vmacName, in: network.a)?["linkinfo"] as? [String: Any])?[
+                            "info_kind"]
                         #expect(kind as? String == "veth")
                     }
                 }

@@ -65,6 +65,8 @@ public enum VRRPEvent: Sendable, Hashable {
     case advertReceived(VRRPReceivedAdvert)
     case timerFired
     case trackedObjectChanged(VRRPTrackedObject.ID, VRRPTrackedObject.Status)
+    /// A `track_file` holds a new number.
+    case trackedFileChanged(VRRPTrackedObject.ID, value: Int)
     case shutdown
     case setPriority(UInt8)
     case resetPriority

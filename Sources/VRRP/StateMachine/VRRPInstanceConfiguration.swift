@@ -117,17 +117,37 @@ public struct VRRPTrackedObject: Sendable, Hashable, Identifiable {
     /// `weight N reverse`: the adjustment goes the other way (and with weight 0, OK means FAULT).
     public var reverse: Bool
     public var status: Status
+    /// A `track_file`'s number as last read; nil for every other kind. It replaces `status`:
+    /// see `fileStatus`.
+    public var value: Int?
 
-    public init(_ kind: Kind, _ name: String, weight: Int = 0, reverse: Bool = false, status: Status = .ok) {
+    public init(
+        _ kind: Kind, _ name: String, weight: Int = 0, reverse: Bool = false, status: Status = .ok, value: Int? = nil
+    ) {
         self.id = ID(kind, name)
         self.weight = weight
         self.reverse = reverse
         self.status = status
+        self.value = value
+    }
+
+    /// The status keepalived gives a tracked file (keepalived.conf(5), "Track files"): with
+    /// weight 0, FAULT (-254) for a non-zero value (for zero with reverse), else 0; otherwise
+    /// value × weight, negated by reverse, clamped to -254...253, where -254 means FAULT.
+    /// Nil when this is not a file.
+    public var fileStatus: Int? {
+        guard let value else { return nil }
+        if weight == 0 { return (value != 0) != reverse ? -254 : 0 }
+        // keepalived reads an int: bounded to 32 bits, the product fits in 64.
+        let bounded = min(max(value, Int(Int32.min)), Int(Int32.max))
+        return min(max(bounded * weight * (reverse ? -1 : 1), -254), 253)
     }
 
     /// What this object adds to the configured priority now (keepalived's arithmetic: a
-    /// positive weight counts while OK, a negative one while FAILED; reverse negates).
+    /// positive weight counts while OK, a negative one while FAULT; reverse negates; a file
+    /// adds its `fileStatus` unless that is FAULT).
     public var priorityAdjustment: Int {
+        if let fileStatus { return fileStatus == -254 ? 0 : fileStatus }
         let sign = reverse ? -1 : 1
         switch status {
         case .ok where weight > 0: return weight * sign
@@ -138,6 +158,7 @@ public struct VRRPTrackedObject: Sendable, Hashable, Identifiable {
 
     /// Whether this object, unweighted, holds the instance in FAULT.
     public var forcesFault: Bool {
+        if let fileStatus { return fileStatus == -254 }
         guard weight == 0 else { return false }
         switch status {
         case .ok: return reverse

@@ -15,6 +15,21 @@ extension VRRPStateMachine {
         return actions
     }
 
+    /// A tracked file holds a new number: the effective priority follows its `fileStatus`, and
+    /// a FAULT status (-254) holds the instance in FAULT until the file says otherwise.
+    public mutating func updateTrackedFile(
+        _ id: VRRPTrackedObject.ID, value: Int, now: VRRPInstant
+    ) throws(VRRPStateMachineError) -> [VRRPAction] {
+        guard let index = trackedObjects.firstIndex(where: { $0.id == id }) else {
+            throw .unknownTrackedObject(id)
+        }
+        guard trackedObjects[index].value != value else { return [] }
+        trackedObjects[index].value = value
+        var actions: [VRRPAction] = []
+        reevaluate(now: now, cause: "\(id) is \(value)", into: &actions)
+        return actions
+    }
+
     /// `SetPriority(y)`: replaces the configured priority (tracking still applies on top)
     /// until `ResetPriority`. Takes 1...254. Nothing is sent at once: a MASTER's next advert
     /// carries the new priority, and a BACKUP's master-down deadline moves with its Skew_Time.
@@ -68,11 +83,13 @@ extension VRRPStateMachine {
     public mutating func reload(_ new: VRRPInstanceConfiguration, now: VRRPInstant) -> [VRRPAction] {
         guard state != .stop else { return [] }
         let statuses = Dictionary(trackedObjects.map { ($0.id, $0.status) }, uniquingKeysWith: { first, _ in first })
+        let values = Dictionary(trackedObjects.map { ($0.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         let intervalChanged = new.advertInterval != configuration.advertInterval
         configuration = new
         trackedObjects = new.trackedObjects.map { object in
             var kept = object
             kept.status = statuses[object.id] ?? object.status
+            if object.value != nil, let value = values[object.id] ?? nil { kept.value = value }
             return kept
         }
         priorityOverride = nil

@@ -103,6 +103,7 @@ public struct VRRPStateMachine: Sendable {
         case .advertReceived(let advert): return receiveAdvert(advert, now: now)
         case .timerFired: return timerFired(now: now)
         case .trackedObjectChanged(let id, let status): return try updateTrackedObject(id, status: status, now: now)
+        case .trackedFileChanged(let id, let value): return try updateTrackedFile(id, value: value, now: now)
         case .shutdown: return shutdown(now: now)
         case .setPriority(let priority): return try setPriority(priority, now: now)
         case .resetPriority: return resetPriority(now: now)
