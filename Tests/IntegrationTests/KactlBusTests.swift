@@ -41,9 +41,18 @@ struct KactlBusTests {
             for key in ["instances", "syncGroups", "scripts", "realServers", "services", "otherObjects"] {
                 #expect(json[key] is [Any], "\(key) is a list")
             }
-            // Sorted keys: the same state always prints the same text.
-            let again = try await lab.kactl(["status", "--json"])
-            #expect(again.stdout == status.stdout)
+            // Sorted keys: the same state always prints the same text. The instance may still be
+            // moving (BACKUP to MASTER) between two snapshots, so look for two in a row that agree;
+            // with unordered keys each kactl process would print its own order and none would.
+            var previous = status.stdout
+            var agreed = false
+            for _ in 0..<50 where !agreed {
+                let again = try await lab.kactl(["status", "--json"])
+                agreed = again.stdout == previous
+                previous = again.stdout
+                if !agreed { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(agreed, "two successive snapshots never printed the same text")
         }
     }
 
