@@ -9,7 +9,7 @@
 source /ipvs-vm/lib.sh
 failures=0
 action=org.keepalive.ipvs.manage
-name=org.keepalive.Ipvs1
+ipvs=org.keepalive.Ipvs1
 root_path=/org/keepalive/Ipvs1
 
 # The group rule goes in before polkitd starts: its rule files are read at start.
@@ -47,8 +47,8 @@ if ! wait_until 30 bus_name_owned org.freedesktop.PolicyKit1; then
     finish
 fi
 pass polkit-polkitd-on-the-bus
-if ! wait_until 60 bus_name_owned "$name"; then
-    fail polkit-ipvsd-on-the-bus "$name never appeared"
+if ! wait_until 60 bus_name_owned "$ipvs"; then
+    fail polkit-ipvsd-on-the-bus "$ipvs never appeared"
     log_tail
     finish
 fi
@@ -66,12 +66,12 @@ as() {
 call() { # user method [args]: prints the reply or the error
     local user=$1 method=$2
     shift 2
-    as "$user" dbus-send --system --print-reply --reply-timeout=20000 --dest="$name" "$root_path" \
-        "$name.$method" "$@" 2>&1
+    as "$user" dbus-send --system --print-reply --reply-timeout=20000 --dest="$ipvs" "$root_path" \
+        "$ipvs.$method" "$@" 2>&1
 }
 property() { # user property
-    as "$1" dbus-send --system --print-reply --dest="$name" "$root_path" org.freedesktop.DBus.Properties.Get \
-        "string:$name" "string:$2" 2>&1
+    as "$1" dbus-send --system --print-reply --dest="$ipvs" "$root_path" org.freedesktop.DBus.Properties.Get \
+        "string:$ipvs" "string:$2" 2>&1
 }
 loaded_at() { property root ConfigLoadedAt | awk '/uint64/ { print $3 }'; }
 
@@ -116,21 +116,21 @@ reads() { # user: properties, GetTable, GetManagedObjects and a service object's
     reply=$(property "$1" ConfigFile) && grep -q manage.conf <<<"$reply" || { echo "ConfigFile: $reply"; return 1; }
     reply=$(property "$1" CheckdPresent) && grep -q boolean <<<"$reply" || { echo "CheckdPresent: $reply"; return 1; }
     reply=$(call "$1" GetTable) && grep -q '10.63.100.1' <<<"$reply" || { echo "GetTable: $reply"; return 1; }
-    reply=$(as "$1" dbus-send --system --print-reply --dest="$name" "$root_path" \
+    reply=$(as "$1" dbus-send --system --print-reply --dest="$ipvs" "$root_path" \
         org.freedesktop.DBus.ObjectManager.GetManagedObjects 2>&1) &&
         grep -q 'org.keepalive.Ipvs1.Service' <<<"$reply" || { echo "GetManagedObjects: $reply"; return 1; }
     local service
     service=$(grep -o "object path \"$root_path/service/[^\"]*\"" <<<"$reply" | head -1 | cut -d'"' -f2)
-    reply=$(as "$1" dbus-send --system --print-reply --dest="$name" "$service" org.freedesktop.DBus.Properties.Get \
+    reply=$(as "$1" dbus-send --system --print-reply --dest="$ipvs" "$service" org.freedesktop.DBus.Properties.Get \
         string:org.keepalive.Ipvs1.Service string:VirtualServer 2>&1) &&
         grep -q '\[10.63.100.1\]:80' <<<"$reply" || { echo "VirtualServer of $service: $reply"; return 1; }
 }
 table_has() { ipvsadm -Ln | grep -q "$1"; }
 check() { # name command...
-    local name=$1
+    local case_name=$1
     shift
-    if "$@" >/tmp/check.out 2>&1; then pass "$name"; else
-        fail "$name" "$(head -c 2000 /tmp/check.out)"
+    if "$@" >/tmp/check.out 2>&1; then pass "$case_name"; else
+        fail "$case_name" "$(head -c 2000 /tmp/check.out)"
         log_tail
     fi
 }
