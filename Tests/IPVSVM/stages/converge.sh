@@ -4,7 +4,7 @@
 # between configs/health.conf and configs/converge-b.conf), kill -9s ipvsd or checkd at a random
 # moment 0-2 s later (so often while the event is being applied), restarts it, and then:
 #   the kernel table (ipvsadm -Ln, connection counts aside) becomes the one expected for the
-#   configuration and rs1's health within CONVERGE_BOUND seconds (default 45): no destination
+#   configuration and rs1's health within CONVERGE_BOUND seconds (default 60): no destination
 #   missing that should be there, no stray one, every weight and scheduler right;
 #   rs2, healthy throughout, never leaves ports 80 and 81 nor drops to weight 0 on the way.
 # CONVERGE_SEED replays a run's choices (printed first). Prints PASS/FAIL lines; exits non-zero
@@ -13,7 +13,7 @@ source /ipvs-vm/lib.sh
 source /ipvs-vm/topology.sh
 failures=0
 rounds=${CONVERGE_ROUNDS:-20}
-bound=${CONVERGE_BOUND:-45}
+bound=${CONVERGE_BOUND:-60}
 seed=${CONVERGE_SEED:-$(($(date +%s) % 32768))}
 RANDOM=$seed
 config=/tmp/converge.conf
