@@ -73,6 +73,6 @@ extension IPVSDaemonVMTests {
         #expect(stage.passed("converge-settled"))
         #expect(stage.result.status == 0, "the convergence stage failed:\n\(stage.log)")
         // The VM's own account (rounds, seed, slowest convergence) for CI's log.
-        for line in stage.lines where line.hasPrefix("converge: ") { print(line) }
+        for line in stage.lines where line.hasPrefix("TIME converge ") { print(line) }
     }
 }

@@ -93,7 +93,7 @@ rs1=up
 start ipvsd
 start checkd
 if converge 90 "$(expected_table a up)" >/tmp/check.out 2>&1 && wait_until 30 both_on_the_bus; then
-    pass converge-start
+    pass "converge-start (seed $seed, $rounds rounds, bound ${bound}s)"
 else
     fail converge-start "$(head -c 3000 /tmp/check.out)"
     log_tail
@@ -139,7 +139,7 @@ for round in $(seq "$rounds"); do
     [ ${#reloads[@]} = 0 ] || wait "${reloads[@]}" 2>/dev/null
 done
 elapsed=$(awk -v a="$stage_started" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
-echo "converge: $rounds rounds in ${elapsed}s, slowest convergence ${slowest}s"
+echo "TIME converge $rounds rounds in ${elapsed}s (seed $seed), slowest convergence ${slowest}s"
 [ "$failures" = 0 ] && pass "converge-all-rounds ($rounds rounds)"
 
 # Settled: a few check rounds later (delay_loop 1) the table is still the expected one, so the

@@ -75,11 +75,12 @@ property() { # user property
 }
 loaded_at() { property root ConfigLoadedAt | awk '/uint64/ { print $3 }'; }
 
-refused() { # user method: AccessDenied, and polkit (not its absence) said so
+refused() { # user method: AccessDenied, and polkit (not its absence) said so; the error is the detail
     local reply
     reply=$(call "$1" "$2")
     echo "$reply"
-    grep -q 'org.freedesktop.DBus.Error.AccessDenied' <<<"$reply" && ! grep -q 'polkit is not available' <<<"$reply"
+    grep -q 'org.freedesktop.DBus.Error.AccessDenied' <<<"$reply" && ! grep -q 'polkit is not available' <<<"$reply" &&
+        detail=$(grep -o 'org.freedesktop.DBus.Error.AccessDenied.*' <<<"$reply" | head -1)
 }
 allowed() { # user method: a method return
     local reply
@@ -129,7 +130,8 @@ table_has() { ipvsadm -Ln | grep -q "$1"; }
 check() { # name command...
     local case_name=$1
     shift
-    if "$@" >/tmp/check.out 2>&1; then pass "$case_name"; else
+    detail=""
+    if "$@" >/tmp/check.out 2>&1; then pass "$case_name${detail:+ ($detail)}"; else
         fail "$case_name" "$(head -c 2000 /tmp/check.out)"
         log_tail
     fi
