@@ -150,8 +150,14 @@ public final class IPVS: Sendable {
         attributes: AttributeWriter = AttributeWriter()
     ) throws(IPVSError) -> [AttributeTable] {
         let text = operation()
-        return try socket.withLock { (socket) throws(IPVSError) -> [AttributeTable] in
-            try socket.request(Int32(command), dump: dump, operation: text, attributes: attributes)
+        return try self.socket.withLock { (held: inout IPVSSocket) throws(IPVSError) -> [AttributeTable] in
+            do throws(IPVSError) {
+                return try held.request(Int32(command), dump: dump, operation: text, attributes: attributes)
+            } catch .noAnswer(let operation) {
+                // A late answer must not be read as the next request's: start on a fresh socket.
+                held = try IPVSSocket()
+                throw .noAnswer(operation: operation)
+            }
         }
     }
 
