@@ -149,10 +149,9 @@ public final class IPVS: Sendable {
         _ command: some BinaryInteger, dump: Bool = false, operation: @autoclosure () -> String,
         attributes: AttributeWriter = AttributeWriter()
     ) throws(IPVSError) -> [AttributeTable] {
-        let text = operation()
-        return try self.socket.withLock { (held: inout IPVSSocket) throws(IPVSError) -> [AttributeTable] in
+        try self.socket.withLock { (held: inout IPVSSocket) throws(IPVSError) -> [AttributeTable] in
             do throws(IPVSError) {
-                return try held.request(Int32(command), dump: dump, operation: text, attributes: attributes)
+                return try held.request(Int32(command), dump: dump, operation: operation(), attributes: attributes)
             } catch .noAnswer(let operation) {
                 // A late answer must not be read as the next request's: start on a fresh socket.
                 held = try IPVSSocket()

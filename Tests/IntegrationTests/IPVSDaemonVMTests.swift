@@ -33,7 +33,8 @@ struct IPVSDaemonVMTests {
         let daemons = URL(fileURLWithPath: try Repository.binary("ipvsd")).deletingLastPathComponent().path
         // lvs_sync_daemon: vrrpd beside ipvsd, and Debian's keepalived as the higher-priority peer.
         var syncStage = [
-            "--with", try Repository.binary("vrrpd"), "--stage", Repository.root + "/Tests/IPVSVM/stages/sync-daemon.sh",
+            "--with", try Repository.binary("vrrpd"),
+            "--stage", Repository.root + "/Tests/IPVSVM/stages/sync-daemon.sh",
         ]
         if FileManager.default.isExecutableFile(atPath: Self.keepalived) { syncStage += ["--with", Self.keepalived] }
         let result = try await run(
@@ -49,7 +50,8 @@ struct IPVSDaemonVMTests {
             #expect(passed.contains(name), "case \(name) did not pass")
         }
         if FileManager.default.isExecutableFile(atPath: Self.keepalived) {
-            #expect(passed.contains("sync-daemon-backup-follows-vrrpd"), "case sync-daemon-backup-follows-vrrpd did not pass")
+            let name = "sync-daemon-backup-follows-vrrpd"
+            #expect(passed.contains(name), "case \(name) did not pass")
         }
         if !lines.contains("SKIP health-*: no checkd in the VM") {
             for name in ["health-rs1-down", "sorry-server-answers", "health-rs1-back"] {
