@@ -149,9 +149,14 @@ public final class IPVS: Sendable {
         _ command: some BinaryInteger, dump: Bool = false, operation: @autoclosure () -> String,
         attributes: AttributeWriter = AttributeWriter()
     ) throws(IPVSError) -> [AttributeTable] {
-        let text = operation()
-        return try socket.withLock { (socket) throws(IPVSError) -> [AttributeTable] in
-            try socket.request(Int32(command), dump: dump, operation: text, attributes: attributes)
+        try self.socket.withLock { (held: inout IPVSSocket) throws(IPVSError) -> [AttributeTable] in
+            do throws(IPVSError) {
+                return try held.request(Int32(command), dump: dump, operation: operation(), attributes: attributes)
+            } catch .noAnswer(let operation) {
+                // A late answer must not be read as the next request's: start on a fresh socket.
+                held = try IPVSSocket()
+                throw .noAnswer(operation: operation)
+            }
         }
     }
 

@@ -12,6 +12,9 @@ public enum IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidArgument(String)
     /// The kernel's answer could not be decoded.
     case malformedReply(String)
+    /// No answer came within `IPVSSocket.answerTimeout`. The kernel answers every IPVS request
+    /// while handling it, except one its handler ends with EINTR (netlink sends no ACK then).
+    case noAnswer(operation: String)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum IPVSError: Error, Hashable, Sendable, CustomStringConvertible {
         case .library(let operation, _, let message): "\(operation): \(message)"
         case .invalidArgument(let text): "invalid argument: \(text)"
         case .malformedReply(let text): "malformed IPVS reply: \(text)"
+        case .noAnswer(let operation): "\(operation): the kernel did not answer"
         }
     }
 }

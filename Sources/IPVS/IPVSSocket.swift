@@ -23,6 +23,11 @@ final class IPVSSocket {
                 operation: "connect generic netlink socket", code: -connected,
                 message: String(cString: nl_geterror(connected)))
         }
+        // A bounded wait for each answer: the kernel handles a request while it is being sent,
+        // so an answer that has not come in this long never will (see `IPVSError.noAnswer`).
+        var timeout = timeval(tv_sec: Self.answerTimeout, tv_usec: 0)
+        _ = setsockopt(
+            nl_socket_get_fd(handle), SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         // Peek at each datagram's size first: a dump of thousands of destinations comes in
         // kernel messages larger than libnl's default receive buffer.
         nl_socket_enable_msg_peek(handle)
@@ -39,6 +44,9 @@ final class IPVSSocket {
     }
 
     deinit { nl_socket_free(handle) }
+
+    /// Seconds to wait for each part of an answer.
+    static let answerTimeout = 5
 
     /// Sends one IPVS command and returns the attributes of every reply message (one per
     /// entry for a dump, one for a get, none for a change).
@@ -84,6 +92,7 @@ final class IPVSSocket {
         if kernelErrno != 0 {
             throw .kernel(operation: operation(), errno: kernelErrno, message: Self.describe(errno: kernelErrno))
         }
+        if result == -NLE_AGAIN { throw .noAnswer(operation: operation()) }
         guard result >= 0 else {
             throw .library(operation: operation(), code: -result, message: String(cString: nl_geterror(result)))
         }

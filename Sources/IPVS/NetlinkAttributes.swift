@@ -33,8 +33,10 @@ func hostBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
 }
 
 /// The attributes of one message or nest, by type (the last one wins, as in `nla_parse`).
+/// IPVS attribute types are small, so they index an array: a table of ten thousand
+/// destinations is decoded without a dictionary per entry.
 struct AttributeTable {
-    private var attributes: [Int: ArraySlice<UInt8>] = [:]
+    private var slots: [ArraySlice<UInt8>?] = []
 
     init(parsing bytes: ArraySlice<UInt8>) throws(IPVSError) {
         var offset = bytes.startIndex
@@ -44,19 +46,22 @@ struct AttributeTable {
             guard length >= 4, offset + length <= bytes.endIndex else {
                 throw .malformedReply("attribute \(type) claims \(length) bytes, \(bytes.endIndex - offset) left")
             }
-            attributes[type] = bytes[offset + 4..<offset + length]
+            if slots.count <= type {
+                slots.append(contentsOf: repeatElement(nil, count: type + 1 - slots.count))
+            }
+            slots[type] = bytes[offset + 4..<offset + length]
             offset += (length + 3) & ~3
         }
     }
 
-    subscript(type: Int) -> ArraySlice<UInt8>? { attributes[type] }
+    subscript(type: Int) -> ArraySlice<UInt8>? { type >= 0 && type < slots.count ? slots[type] : nil }
 
     func u8(_ type: Int) -> UInt8? { integer(type) }
     func u16(_ type: Int) -> UInt16? { integer(type) }
     func u32(_ type: Int) -> UInt32? { integer(type) }
     /// The first four bytes of a struct attribute, in host order.
     func leadingU32(_ type: Int) -> UInt32? {
-        guard let payload = attributes[type], payload.count >= 4 else { return nil }
+        guard let payload = self[type], payload.count >= 4 else { return nil }
         return Self.host(UInt32.self, payload.prefix(4))
     }
 
@@ -64,7 +69,7 @@ struct AttributeTable {
 
     /// A counter the kernel sends as u32 or u64 depending on the attribute set.
     func counter(_ type: Int) -> UInt64? {
-        switch attributes[type]?.count {
+        switch self[type]?.count {
         case 4: integer(type).map { (value: UInt32) in UInt64(value) }
         case 8: integer(type)
         default: nil
@@ -72,16 +77,16 @@ struct AttributeTable {
     }
 
     func string(_ type: Int) -> String? {
-        attributes[type].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        self[type].map { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     func nested(_ type: Int) throws(IPVSError) -> AttributeTable? {
-        guard let payload = attributes[type] else { return nil }
+        guard let payload = self[type] else { return nil }
         return try AttributeTable(parsing: payload)
     }
 
     private func integer<T: FixedWidthInteger>(_ type: Int) -> T? {
-        guard let payload = attributes[type], payload.count == MemoryLayout<T>.size else { return nil }
+        guard let payload = self[type], payload.count == MemoryLayout<T>.size else { return nil }
         return Self.host(T.self, payload)
     }
 

@@ -17,7 +17,8 @@ struct IPVSVMTests {
         "dr-destination", "tunnel-destinations", "sh-scheduler-flags", "lvs-timeouts", "zero-counters",
         "missing-entries", "delete-everything", "every-scheduler", "sctp-service", "ipv6-fwmark-service",
         "persistence-engine-sip", "gre-tunnel-and-mh-flags", "stats-read-back", "local-traffic-counters",
-        "large-table", "nat-data-path", "dr-data-path",
+        "large-table", "nat-data-path", "dr-data-path", "sync-daemon-backup-to-master",
+        "sync-daemon-stop-right-after-start",
     ]
 
     @Test(

@@ -11,6 +11,9 @@ actor ServicePublisher {
     private let root: ObjectPath
     private let xml: String
     private var objects: [String: (object: PublishedObject, properties: [String: DBusValue])] = [:]
+    /// The views last published, by name: an unchanged one (most of them, on most passes)
+    /// is skipped without building its properties again.
+    private var published: [String: VirtualServerView] = [:]
 
     init(bus: BusPresence, root: ObjectPath, xml: String) {
         self.bus = bus
@@ -22,6 +25,7 @@ actor ServicePublisher {
         var seen: Set<String> = []
         for view in outcome.views {
             seen.insert(view.name)
+            if published[view.name] == view, objects[view.name] != nil { continue }
             let properties = ServiceProperties.of(view)
             if let existing = objects[view.name] {
                 let changed = properties.filter { existing.properties[$0.key] != $0.value }
@@ -33,10 +37,12 @@ actor ServicePublisher {
                 for (name, value) in properties { try object.setProperty(ServiceProperties.interface, name, value) }
                 objects[view.name] = (try await bus.publish(object), properties)
             }
+            published[view.name] = view
         }
         for (name, entry) in objects where !seen.contains(name) {
             await bus.withdraw(entry.object)
             objects[name] = nil
+            published[name] = nil
         }
         let rootObject = await bus.published(at: root)
         try rootObject?.update(Self.rootInterface, ["LastSync": .uint64(WallClock.microsecondsSinceEpoch())])

@@ -38,20 +38,22 @@ public enum TablePlanner {
     private static func destinationChanges(
         _ key: IPVSService.Key, wanted: IPVSTable.Entry, existing: IPVSTable.Entry
     ) -> [TableOperation] {
-        var adds: [TableOperation] = []
-        var edits: [TableOperation] = []
-        for destination in wanted.sortedDestinations {
-            if let current = existing.destinations[destination.endpoint] {
-                if !current.hasSameSettings(as: destination) {
-                    edits.append(.editDestination(destination.settingsOnly, was: current.settingsOnly, of: key))
-                }
+        // Unordered walks, then only the changes sorted: a pass that changes nothing (most
+        // repair passes over a large table) sorts nothing.
+        var adds: [IPVSDestination] = []
+        var edits: [(wanted: IPVSDestination, current: IPVSDestination)] = []
+        for (endpoint, destination) in wanted.destinations {
+            if let current = existing.destinations[endpoint] {
+                if !current.hasSameSettings(as: destination) { edits.append((destination, current)) }
             } else {
-                adds.append(.addDestination(destination.settingsOnly, to: key))
+                adds.append(destination)
             }
         }
-        let deletes = existing.sortedDestinations
-            .filter { wanted.destinations[$0.endpoint] == nil }
-            .map { TableOperation.deleteDestination($0.endpoint, from: key) }
-        return adds + edits + deletes
+        let deletes = existing.destinations.keys.filter { wanted.destinations[$0] == nil }
+        return adds.sorted { $0.endpoint < $1.endpoint }.map { .addDestination($0.settingsOnly, to: key) }
+            + edits.sorted { $0.wanted.endpoint < $1.wanted.endpoint }.map {
+                .editDestination($0.wanted.settingsOnly, was: $0.current.settingsOnly, of: key)
+            }
+            + deletes.sorted().map { .deleteDestination($0, from: key) }
     }
 }

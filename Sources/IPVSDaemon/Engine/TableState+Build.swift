@@ -17,10 +17,11 @@ extension TableState {
     /// always at weight 0 with `sorry_server_inhibit`.
     func build() -> Built {
         var built = Built()
-        for server in servers {
+        for (server, realServerNames) in zip(servers, realServerNames) {
             let name = server.displayName
             let rule = QuorumRule(server)
-            let weight = liveWeight(of: server)
+            let statuses = statuses(of: server, realServerNames: realServerNames)
+            let weight = Self.liveWeight(statuses)
             let up = quorumUp[name] ?? rule.initiallyUp(liveWeight: weight)
             let sorryActive = !up && server.sorryServer != nil
             let suspended = server.haSuspend && self.suspended.contains(name)
@@ -40,7 +41,8 @@ extension TableState {
                 continue
             }
             view.keys = keys
-            view.destinations = destinations(of: server, sorryActive: sorryActive)
+            view.destinations = destinations(
+                of: server, statuses: statuses, names: realServerNames, sorryActive: sorryActive)
             for service in services {
                 let members = zip(server.realServers, view.destinations).compactMap { real, destination in
                     kernelDestination(destination, address: real.address, port: real.port, real: real, key: service.key)
@@ -61,10 +63,13 @@ extension TableState {
     }
 
     /// Each real server's place in the table, then the sorry server's (when there is one).
-    private func destinations(of server: VirtualServer, sorryActive: Bool) -> [VirtualServerView.Destination] {
+    private func destinations(
+        of server: VirtualServer, statuses: [RealServerStatus], names: [String], sorryActive: Bool
+    ) -> [VirtualServerView.Destination] {
         let method = server.forwardingMethod
-        var list: [VirtualServerView.Destination] = server.realServers.map { real in
-            let status = status(of: real, in: server)
+        var list: [VirtualServerView.Destination] = server.realServers.indices.map { index in
+            let real = server.realServers[index]
+            let status = statuses[index]
             let state: VirtualServerView.DestinationState
             let inhibited: VirtualServerView.DestinationState = status.inhibit ? .inhibited : .removed
             if status.adminState == .disabled {
@@ -75,7 +80,7 @@ extension TableState {
                 state = status.weight > 0 ? .active : .inhibited
             }
             return VirtualServerView.Destination(
-                name: real.displayName, state: state, weight: state == .active ? status.weight : 0,
+                name: names[index], state: state, weight: state == .active ? status.weight : 0,
                 forwarding: (real.forwardingMethod ?? method).kernelForwarding, healthy: status.healthy,
                 isSorryServer: false)
         }

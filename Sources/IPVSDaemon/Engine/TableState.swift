@@ -6,6 +6,9 @@ import KeepalivedConfig
 /// daemon (`Reconciler`) reads the kernel, calls `step`, and applies what it returns.
 public struct TableState: Sendable {
     public private(set) var servers: [VirtualServer] = []
+    /// Each virtual server's real servers' display names, made once per configuration rather
+    /// than on every pass (ten thousand of them in a large table).
+    private(set) var realServerNames: [[String]] = []
     private(set) var groups: [String: VirtualServerGroup] = [:]
     public private(set) var reports: [RealServerID: RealServerReport] = [:]
     /// Quorum state by virtual server name; kept across reloads, as keepalived keeps it.
@@ -30,9 +33,9 @@ public struct TableState: Sendable {
     /// A reload: services the old configuration declared and the new one does not are retired
     /// (deleted at the next step); everything else is adopted as it is.
     public mutating func reload(_ configuration: KeepalivedConfiguration) {
-        let before = Set(build().views.flatMap(\.keys))
+        let before = declaredKeys()
         load(configuration)
-        let after = Set(build().views.flatMap(\.keys))
+        let after = declaredKeys()
         retired.formUnion(before.subtracting(after))
         retired.subtract(after)
         let names = Set(servers.map(\.displayName))
@@ -41,6 +44,7 @@ public struct TableState: Sendable {
 
     private mutating func load(_ configuration: KeepalivedConfiguration) {
         servers = configuration.virtualServers
+        realServerNames = servers.map { $0.realServers.map(\.displayName) }
         groups = Dictionary(
             configuration.virtualServerGroups.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }
@@ -71,9 +75,9 @@ public struct TableState: Sendable {
     /// its state starts from the rule, as keepalived's does).
     public mutating func updateQuorums() -> [QuorumEvent] {
         var events: [QuorumEvent] = []
-        for server in servers {
+        for (server, names) in zip(servers, realServerNames) {
             let rule = QuorumRule(server)
-            let weight = liveWeight(of: server)
+            let weight = Self.liveWeight(statuses(of: server, realServerNames: names))
             guard let up = quorumUp[server.displayName] else {
                 quorumUp[server.displayName] = rule.initiallyUp(liveWeight: weight)
                 continue
@@ -91,9 +95,23 @@ public struct TableState: Sendable {
 
     /// The sum of the weights of the real servers that are up (DRAINED ones count 0).
     public func liveWeight(of server: VirtualServer) -> Int {
-        server.realServers.reduce(0) { sum, real in
-            let status = status(of: real, in: server)
-            return status.live ? sum + status.weight : sum
+        Self.liveWeight(statuses(of: server))
+    }
+
+    static func liveWeight(_ statuses: [RealServerStatus]) -> Int {
+        statuses.reduce(0) { sum, status in status.live ? sum + status.weight : sum }
+    }
+
+    /// Each real server's status, in the configuration's order; `realServerNames` saves
+    /// making their names again.
+    func statuses(of server: VirtualServer, realServerNames names: [String]? = nil) -> [RealServerStatus] {
+        // Without reports (no checkd yet) every real server counts as configured: no names to
+        // build for ten thousand lookups in an empty dictionary.
+        guard !reports.isEmpty else { return server.realServers.map { status(of: $0, in: server, id: nil) } }
+        let name = server.displayName
+        return server.realServers.enumerated().map { index, real in
+            let id = RealServerID(virtualServer: name, realServer: names?[index] ?? real.displayName)
+            return status(of: real, in: server, id: id)
         }
     }
 
@@ -106,11 +124,9 @@ public struct TableState: Sendable {
     }
 
     /// A real server as checkd reports it; before any report, up unless `alpha` says it starts down.
-    func status(of real: RealServer, in server: VirtualServer) -> RealServerStatus {
-        let id = RealServerID(virtualServer: server.displayName, realServer: real.displayName)
-        let report =
-            reports[id]
-            ?? RealServerReport(healthy: !(real.alpha ?? server.alpha), weight: real.weight)
+    func status(of real: RealServer, in server: VirtualServer, id: RealServerID?) -> RealServerStatus {
+        let configured = RealServerReport(healthy: !(real.alpha ?? server.alpha), weight: real.weight)
+        let report = id.flatMap { reports[$0] } ?? configured
         let weight = report.adminState == .drained ? 0 : max(0, report.weight)
         return RealServerStatus(
             live: report.healthy && report.adminState != .disabled, healthy: report.healthy, weight: weight,
@@ -139,10 +155,23 @@ extension TableState {
 }
 
 extension TableState {
+    /// The kernel services this configuration declares: those of every virtual server that
+    /// expands without error. Cheaper than a build: no destinations.
+    func declaredKeys() -> Set<IPVSService.Key> {
+        var declared: Set<IPVSService.Key> = []
+        for server in servers {
+            guard let keys = try? ServiceExpansion.keys(of: server, groups: groups),
+                (try? keys.map { key throws(TableError) in try ServiceExpansion.service(key, of: server) }) != nil
+            else { continue }
+            declared.formUnion(keys)
+        }
+        return declared
+    }
+
     /// Services an earlier run of ipvsd declared (`recorded`, by their ipvsadm key) that the
     /// kernel still has and this configuration does not: retired, so the next step removes them.
     public mutating func retire(recorded: Set<String>, kernel: IPVSTable) {
-        let wanted = Set(build().views.flatMap(\.keys))
+        let wanted = declaredKeys()
         for key in kernel.entries.keys where recorded.contains(key.description) && !wanted.contains(key) {
             retired.insert(key)
         }

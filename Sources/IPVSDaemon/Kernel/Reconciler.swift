@@ -64,12 +64,14 @@ public actor Reconciler {
         }
         let failures = executor.apply(step.operations)
         var applied: [String] = []
+        let refused = Set(failures.map(\.operation))
         for operation in step.operations {
-            if let failure = failures.first(where: { $0.operation == operation }) {
+            if refused.contains(operation), let failure = failures.first(where: { $0.operation == operation }) {
                 logger.error("\(failure)")
             } else {
-                logger.info("\(operation)")
-                applied.append(operation.description)
+                let text = operation.description
+                logger.info("\(text)")
+                applied.append(text)
             }
         }
         for view in step.views where view.error != nil && !lastViews.contains(view) {
@@ -146,10 +148,18 @@ public actor Reconciler {
 
     /// Re-reads and repairs every `interval`, until cancelled; `ha_suspend` follows the host's
     /// addresses at the same pace.
+    ///
+    /// A pass over a large table on a slow machine can take a good part of `interval`: the pause
+    /// is then ten times the last pass, so repairing never takes more than a tenth of ipvsd's
+    /// time and reloads and reports do not queue behind it.
     public func repairPeriodically(every interval: Duration) async throws {
+        let clock = ContinuousClock()
+        var lastPass = Duration.zero
         while true {
-            try await Task.sleep(for: interval)
+            try await Task.sleep(for: max(interval, lastPass * 10))
+            let started = clock.now
             await syncLogging(reason: "periodic check")
+            lastPass = clock.now - started
         }
     }
 
