@@ -200,11 +200,14 @@ final class ConnectPoller: Sendable {
         for action in due { action() }
     }
 
-    /// `epoll_wait`'s timeout: whole milliseconds, rounded up so a wake is never early.
+    /// `epoll_wait`'s timeout: whole milliseconds, rounded up so a wake is never early; 0 for
+    /// a deadline already past (a negative timeout would wait forever).
     private static func milliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
         guard let deadline else { return -1 }
-        let (seconds, attoseconds) = (deadline - .now).components
-        guard seconds >= 0, seconds < Int64(Int32.max / 1000) else { return seconds < 0 ? 0 : Int32.max }
+        let remaining = deadline - .now
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        guard seconds < Int64(Int32.max / 1000) else { return Int32.max }
         return Int32(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }
