@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "HealthCheckers",
             dependencies: [
-                "KeepalivedConfig", "ScriptRunner",
+                "KeepalivedConfig", "ScriptRunner", "CLinux",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

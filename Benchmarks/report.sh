@@ -6,8 +6,9 @@
 #   sudo Benchmarks/report.sh [--runs N] [--out FILE]
 #
 # It builds release binaries, then runs config-parse.sh, vrrp-failover.sh, dbus-benchmark,
-# check-throughput.sh and ipvs-apply.sh (the last boots the IPVS VM). A benchmark that cannot run
-# here prints why and leaves its rows out; nothing is asserted.
+# check-throughput.sh, checkd-load.sh, ipvs-apply.sh and checker-vm.sh (the last two boot the
+# IPVS VM). A benchmark that cannot run here prints why and leaves its rows out; nothing is
+# asserted.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
@@ -51,6 +52,7 @@ awk '/^method round trip|^signal delivery/ {
 [ -x "$here/check-throughput.sh" ] && run check-throughput "$here/check-throughput.sh"
 run checkd-load "$here/checkd-load.sh" 20 10000 --checkd "$bin/checkd"
 [ -x "$here/ipvs-apply.sh" ] && run ipvs-apply "$here/ipvs-apply.sh"
+[ -x "$here/checker-vm.sh" ] && run checker-vm "$here/checker-vm.sh" 1000 20 --checkd "$bin/checkd"
 
 {
     echo "keepalive benchmark report, $(date -u '+%Y-%m-%d %H:%M UTC')"

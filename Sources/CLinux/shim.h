@@ -1,4 +1,4 @@
-// Linux socket bits the Glibc module lacks (packet sockets, ARP, ip_mreqn, IP_PKTINFO, setns),
+// Linux socket bits the Glibc module lacks (packet sockets, ARP, ip_mreqn, IP_PKTINFO, setns, epoll),
 // and static inline wrappers for the cmsg macros Swift cannot import. glibc headers only:
 // <linux/if_arp.h> and friends clash with Glibc's sockaddr_ll (see PLATFORM-NOTES).
 #ifndef KEEPALIVE_CLINUX_SHIM_H
@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>

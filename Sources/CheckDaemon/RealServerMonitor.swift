@@ -19,6 +19,9 @@ actor RealServerMonitor {
     private var loops: [Task<Void, Never>] = []
     private var suspended = false
     private var running = false
+    /// The `LastError` the object shows: only a change is published (a check a second per
+    /// server would otherwise cost a bus update each).
+    private var publishedError: String
 
     /// - Parameter warmupFraction: picks each checker's random part of warmup (tests pass a
     ///   fixed one).
@@ -36,6 +39,7 @@ actor RealServerMonitor {
                 CheckerSchedule(timing: .init($0.settings), now: .zero, warmupFraction: warmupFraction())
             },
             configuredWeight: spec.weight)
+        publishedError = health.lastError(keywords: spec.checkers.map(\.keyword), target: spec.realServer)
     }
 
     var currentHealth: RealServerHealth { health }
@@ -103,17 +107,29 @@ actor RealServerMonitor {
         loops = []
     }
 
+    /// One checker's rounds. A `ScheduledProbe` (TCP_CHECK) waits on its own timer, so a round
+    /// costs one wake-up; other probes sleep, then attempt.
     private func loop(_ index: Int, _ probe: any RealServerProbe) async {
+        let scheduled = probe as? any ScheduledProbe
         while !Task.isCancelled {
-            let next = health.checkers[index].nextAttempt
-            do { try await Task.sleep(until: origin + next, clock: clock) } catch { return }
-            let result = await probe.attempt()
+            let next = origin + health.checkers[index].nextAttempt
+            let result: ProbeResult
+            do {
+                if let scheduled {
+                    result = try await scheduled.attempt(at: next)
+                } else {
+                    try await Task.sleep(until: next, clock: clock)
+                    result = await probe.attempt()
+                }
+            } catch { return }
             if Task.isCancelled { return }
             record(index, result)
         }
     }
 
     private func record(_ index: Int, _ result: ProbeResult) {
+        // LastError can only change when this checker failed now or had failed before.
+        let errorMayChange = !result.succeeded || health.checkers[index].lastFailure != nil
         let change = health.record(checker: index, result, at: now)
         let keyword = spec.checkers[index].keyword
         let (target, service) = (
@@ -130,8 +146,14 @@ actor RealServerMonitor {
             logger.debug("\(failure.logLine(keyword: keyword, target: target))")
         case nil: break
         }
-        let lastError = self.lastError
-        var changes: [String: DBusValue] = ["LastError": .string(lastError)]
+        var changes: [String: DBusValue] = [:]
+        if errorMayChange {
+            let lastError = self.lastError
+            if lastError != publishedError {
+                publishedError = lastError
+                changes["LastError"] = .string(lastError)
+            }
+        }
         if let weight = change.weight { changes["Weight"] = .int32(Int32(clamping: weight)) }
         if let healthy = change.healthy {
             changes["Healthy"] = .boolean(healthy)
@@ -142,9 +164,9 @@ actor RealServerMonitor {
                 logger.warning("Removing service \(spec.realServer) from VS \(spec.virtualServer)")
                 if let notifyDown = spec.notifyDown { notifier.run(notifyDown, for: spec) }
             }
-            if spec.smtpAlert { notifier.alert(spec, healthy: healthy, reason: lastError) }
+            if spec.smtpAlert { notifier.alert(spec, healthy: healthy, reason: publishedError) }
         }
-        publish(changes)
+        if !changes.isEmpty { publish(changes) }
     }
 
     private func publish(_ changes: [String: DBusValue]) {

@@ -14,23 +14,27 @@ struct CheckerSocketOptions: Sendable, Hashable {
 
     var isEmpty: Bool { fwmark == nil && bindInterface == nil }
 
-    /// The options as NIO channel options. bind_if's index is looked up on every call, so a
-    /// re-created interface is found again; a missing one fails the attempt like keepalived's
-    /// "Checker can't bind to device".
-    func channelOptions() throws(ProbeFailure) -> [(ChannelOptions.Types.SocketOption, SocketOptionValue)] {
-        var options: [(ChannelOptions.Types.SocketOption, SocketOptionValue)] = []
-        if let fwmark {
-            options.append((Self.option(SO_MARK), SocketOptionValue(fwmark)))
-        }
+    /// The options as (level, name, value) for setsockopt(2). bind_if's index is looked up on every
+    /// call, so a re-created interface is found again; a missing one fails the attempt like
+    /// keepalived's "Checker can't bind to device".
+    func socketLevelOptions() throws(ProbeFailure) -> [(name: Int32, value: Int32)] {
+        var options: [(name: Int32, value: Int32)] = []
+        // SO_MARK takes the mark's 32 bits whatever their sign.
+        if let fwmark { options.append((SO_MARK, Int32(bitPattern: fwmark))) }
         if let bindInterface {
             // SO_BINDTOIFINDEX is SO_BINDTODEVICE by index: NIO's option values are integers.
             let index = if_nametoindex(bindInterface)
             guard index != 0 else {
                 throw .connectionFailed("can't bind to device \(bindInterface): \(String(cString: strerror(errno)))")
             }
-            options.append((Self.option(Self.bindToIndex), SocketOptionValue(index)))
+            options.append((Self.bindToIndex, Int32(bitPattern: index)))
         }
         return options
+    }
+
+    /// The options as NIO channel options.
+    func channelOptions() throws(ProbeFailure) -> [(ChannelOptions.Types.SocketOption, SocketOptionValue)] {
+        try socketLevelOptions().map { (Self.option($0.name), SocketOptionValue($0.value)) }
     }
 
     /// Linux's SO_BINDTOIFINDEX (5.7+), absent from older C headers.

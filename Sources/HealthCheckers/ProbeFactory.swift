@@ -32,7 +32,7 @@ public enum ProbeFactory {
         }
         switch checker {
         case .tcp:
-            return TCPProbe(target: try target(), eventLoopGroup: eventLoopGroup)
+            return TCPProbe(target: try target())
         case .httpGet(let check), .sslGet(let check):
             let isSSL = if case .sslGet = checker { true } else { false }
             return try HTTPProbe(

@@ -1,0 +1,221 @@
+import CLinux
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// TCP_CHECK's engine: one thread in `epoll_wait` for every connect the process has in flight,
+/// keeping the timers that start checks and bound their connects too. A check is then a
+/// nonblocking socket, a connect and an epoll registration, where a NIO `ClientBootstrap` built
+/// a channel, a pipeline, promises and a scheduled task for each (most of checkd's CPU at
+/// 10,000 checks a second).
+final class ConnectPoller: Sendable {
+    static let shared = ConnectPoller()
+
+    /// A connect's outcome: 0 when it completed, else its errno (`ETIMEDOUT` for our timeout).
+    typealias Completion = @Sendable (Int32) -> Void
+
+    private struct Connect {
+        var id: UInt64
+        var completion: Completion
+    }
+
+    private struct State {
+        var timers = TimerQueue()
+        /// What each live timer runs; a cancelled or fired timer has no entry.
+        var actions: [UInt64: @Sendable () -> Void] = [:]
+        var connects: [Int32: Connect] = [:]
+        var nextID: UInt64 = 1
+        /// Set while the thread is in `epoll_wait`, with the deadline it will wake at by itself
+        /// (nil: none); a timer due sooner must wake it.
+        var waiting = false
+        var wakeAt: ContinuousClock.Instant?
+    }
+
+    private let epoll: Int32
+    /// Written to when a timer is due before the thread would wake.
+    private let wake: (read: Int32, write: Int32)
+    private let state = Mutex(State())
+
+    private init() {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        var ends: [Int32] = [0, 0]
+        pipe(&ends)
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        wake = (ends[0], ends[1])
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = wake.read
+        epoll_ctl(epoll, EPOLL_CTL_ADD, wake.read, &event)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        pthread_create(
+            &thread, nil,
+            { context in
+                Unmanaged<ConnectPoller>.fromOpaque(context!).takeUnretainedValue().run()
+                return nil
+            }, context)
+        pthread_detach(thread)
+    }
+
+    /// Runs `action` on the poller's thread once `deadline` has come; it must be quick.
+    /// - Returns: the timer, for `cancel(_:)`.
+    @discardableResult
+    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        schedule(at: deadline, id: id, action)
+        return id
+    }
+
+    /// Cancels a timer. - Returns: true when its action had not run and now never will.
+    func cancel(_ timer: UInt64) -> Bool {
+        state.withLock { $0.actions.removeValue(forKey: timer) != nil }
+    }
+
+    /// Connects to `remote` (from `local` when set) without blocking, closing with a reset
+    /// (linger 0: no TIME_WAIT left behind by thousands of checks a second). `completion` runs
+    /// once, on the poller's thread or, when the connect ends at once, on the caller's.
+    func connect(
+        to remote: SocketAddress, from local: SocketAddress?, socketOptions: [(name: Int32, value: Int32)] = [],
+        timeout: Duration, completion: @escaping Completion
+    ) {
+        let fd = socket(
+            Int32(remote.protocol.rawValue),
+            Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return completion(errno) }
+        var reset = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+        // fwmark and bind_if go on before bind and connect, as keepalived sets them.
+        for option in socketOptions {
+            var value = option.value
+            if setsockopt(fd, SOL_SOCKET, option.name, &value, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                return finish(fd, errno, completion)
+            }
+        }
+        if let local {
+            var on: Int32 = 1
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+            let bound = local.withSockAddr { bind(fd, $0, socklen_t($1)) }
+            if bound != 0 { return finish(fd, errno, completion) }
+        }
+        let connected = remote.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
+        if connected == 0 { return finish(fd, 0, completion) }
+        let code = errno
+        guard code == EINPROGRESS else { return finish(fd, code, completion) }
+        let deadline = ContinuousClock.now + timeout
+        let id = state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.connects[fd] = Connect(id: id, completion: completion)
+            return id
+        }
+        var event = epoll_event()
+        event.events = EPOLLOUT.rawValue
+        event.data.fd = fd
+        guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            let code = errno
+            state.withLock { _ = $0.connects.removeValue(forKey: fd) }
+            return finish(fd, code, completion)
+        }
+        // The connect's timeout shares its id: whichever of the two comes first removes both.
+        schedule(at: deadline, id: id) { [self] in expire(fd, id) }
+    }
+
+    private func schedule(at deadline: ContinuousClock.Instant, id: UInt64, _ action: @escaping @Sendable () -> Void) {
+        let poke = state.withLock { state in
+            state.timers.insert(.init(deadline: deadline, id: id))
+            state.actions[id] = action
+            guard state.waiting, state.wakeAt.map({ deadline < $0 }) ?? true else { return false }
+            state.wakeAt = deadline
+            return true
+        }
+        if poke {
+            var byte: UInt8 = 1
+            _ = write(wake.write, &byte, 1)
+        }
+    }
+
+    private func finish(_ fd: Int32, _ code: Int32, _ completion: Completion) {
+        close(fd)
+        completion(code)
+    }
+
+    /// The connect on `fd` ended (the socket is writable or in error).
+    private func connected(_ fd: Int32) {
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
+        let connect = state.withLock { state -> Connect? in
+            guard let connect = state.connects.removeValue(forKey: fd) else { return nil }
+            state.actions[connect.id] = nil
+            return connect
+        }
+        guard let connect else { return }
+        finish(fd, code, connect.completion)
+    }
+
+    /// The connect on `fd` timed out, unless it ended already (and `fd` is another socket now).
+    private func expire(_ fd: Int32, _ id: UInt64) {
+        let connect = state.withLock { state -> Connect? in
+            guard state.connects[fd]?.id == id else { return nil }
+            return state.connects.removeValue(forKey: fd)
+        }
+        guard let connect else { return }
+        finish(fd, ETIMEDOUT, connect.completion)
+    }
+
+    private func run() {
+        let capacity: Int32 = 512
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
+        var drain = [UInt8](repeating: 0, count: 64)
+        while true {
+            let timeout = state.withLock { state in
+                state.waiting = true
+                state.wakeAt = state.timers.first?.deadline
+                return Self.milliseconds(until: state.wakeAt)
+            }
+            let count = epoll_wait(epoll, events, capacity, timeout)
+            state.withLock { $0.waiting = false }
+            for index in 0..<Int(max(count, 0)) {
+                let fd = events[index].data.fd
+                if fd == wake.read {
+                    while read(wake.read, &drain, drain.count) > 0 {}
+                } else {
+                    connected(fd)
+                }
+            }
+            runDueTimers()
+        }
+    }
+
+    private func runDueTimers() {
+        let due = state.withLock { state in
+            var due: [@Sendable () -> Void] = []
+            let now = ContinuousClock.now
+            while let entry = state.timers.popDue(at: now) {
+                if let action = state.actions.removeValue(forKey: entry.id) { due.append(action) }
+            }
+            return due
+        }
+        for action in due { action() }
+    }
+
+    /// `epoll_wait`'s timeout: whole milliseconds, rounded up so a wake is never early; 0 for
+    /// a deadline already past (a negative timeout would wait forever).
+    private static func milliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
+        guard let deadline else { return -1 }
+        let remaining = deadline - .now
+        guard remaining > .zero else { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        guard seconds < Int64(Int32.max / 1000) else { return Int32.max }
+        return Int32(seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+}
