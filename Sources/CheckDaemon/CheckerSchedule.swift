@@ -8,8 +8,9 @@ import KeepalivedConfig
 /// - The first attempt comes after a random part of `warmup` (the caller picks the fraction).
 /// - A checker starts up, or down with `alpha`.
 /// - A pass schedules the next attempt `delay_loop` later and brings a down checker up.
-/// - A failure is tried again up to `retry` times, each `delay_before_retry` later; when those
-///   fail too the checker goes down and waits `delay_loop`.
+/// - A failure of an up checker is tried again up to `retry` times, each `delay_before_retry`
+///   later; when those fail too the checker goes down and waits `delay_loop`. A down checker is
+///   not retried: it fails quietly until a pass brings it up.
 public struct CheckerSchedule: Sendable, Hashable {
     /// The timing options after keepalived's inheritance, as durations.
     public struct Timing: Sendable, Hashable {
@@ -77,7 +78,8 @@ public struct CheckerSchedule: Sendable, Hashable {
             return .up
         case .failure(let failure):
             lastFailure = failure
-            if retriesUsed < timing.retry {
+            // Like keepalived, only an up checker is retried: a down one just waits delay_loop.
+            if isUp, retriesUsed < timing.retry {
                 retriesUsed += 1
                 nextAttempt = now + timing.delayBeforeRetry
                 return .retrying(failure, attempt: retriesUsed, of: timing.retry)

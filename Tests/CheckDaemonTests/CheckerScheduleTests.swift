@@ -51,6 +51,20 @@ import Testing
                 == .retrying(.connectionRefused, attempt: 1, of: 2))
     }
 
+    @Test func aDownCheckerIsNotRetriedOnlyCheckedEachDelayLoop() {
+        var schedule = CheckerSchedule(timing: Self.timing, now: .zero, warmupFraction: 0)
+        _ = schedule.record(.failure(.connectionRefused), at: .zero)
+        _ = schedule.record(.failure(.connectionRefused), at: .seconds(2))
+        #expect(schedule.record(.failure(.connectionRefused), at: .seconds(4)) == .down(.connectionRefused))
+        // keepalived's tcp_epilog: retries belong to an up checker; a down one waits delay_loop.
+        #expect(schedule.record(.failure(.connectionRefused), at: .seconds(14)) == .stillDown(.connectionRefused))
+        #expect(schedule.nextAttempt == .seconds(24))
+        #expect(schedule.retriesUsed == 0)
+        #expect(schedule.record(.success(weight: nil), at: .seconds(24)) == .up)
+        #expect(
+            schedule.record(.failure(.timeout), at: .seconds(34)) == .retrying(.timeout, attempt: 1, of: 2))
+    }
+
     @Test func aDownCheckerStaysDownQuietly() {
         var timing = Self.timing
         timing.retry = 0
