@@ -9,9 +9,10 @@
 # vrrp-failover.sh, dbus-benchmark, check-throughput.sh, checkd-load.sh and ipvs-apply.sh (the
 # last boots the IPVS VM; set IPVS_VM_SCRATCH to choose where its static driver is built). A
 # benchmark that cannot run here says why and leaves its rows out; nothing is asserted.
-# --quick runs every benchmark with few repetitions, to check the report works (about 6 minutes
-# on 2 cores once built); the full run takes about 15. The output names the repetitions, the
-# machine, and the load average at the start and the end (a busy machine makes noisy numbers).
+# --quick runs every benchmark with few repetitions, to check the report works (4.5 minutes on
+# 2 cores once built, most of it the IPVS VM and the v2 failovers); the full run takes about 12.
+# The output names the repetitions, the machine, and the load average at the start and the end
+# (a busy machine makes noisy numbers).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")

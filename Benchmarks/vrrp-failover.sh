@@ -301,10 +301,10 @@ done
 # --- the table -----------------------------------------------------------------------------
 rows=("hard v2" "graceful v2" "switchover lost v2" "switchover gap v2" "hard v3" "graceful v3"
     "switchover lost v3" "switchover gap v3" "RSS 1 instance(s)" "RSS 200 instance(s)")
-labels=("hard failover, v2 advert_int 1, $runs runs (median / p99)" "graceful failover, v2 advert_int 1, $runs runs"
-    "$switchover_by, v2, $runs runs: pings lost at 10 ms" "$switchover_by, v2: longest gap in replies"
-    "hard failover, v3 advert_int 0.1, $v3_runs runs" "graceful failover, v3 advert_int 0.1, $v3_runs runs"
-    "$switchover_by, v3, $v3_runs runs: pings lost at 10 ms" "$switchover_by, v3: longest gap in replies"
+labels=("hard failover, v2 advert_int 1 (median / p99 of $runs)" "graceful failover, v2 advert_int 1 (of $runs)"
+    "$switchover_by, v2: pings lost at 10 ms (of $runs)" "$switchover_by, v2: longest gap in replies"
+    "hard failover, v3 advert_int 0.1 (of $v3_runs)" "graceful failover, v3 advert_int 0.1 (of $v3_runs)"
+    "$switchover_by, v3: pings lost at 10 ms (of $v3_runs)" "$switchover_by, v3: longest gap in replies"
     "RSS vrrpd, 1 instance (keepalived: parent + VRRP child)" "RSS vrrpd, 200 instances (keepalived: parent + VRRP child)")
 printf '\n%-58s | %-18s | %-18s | %s\n' "median / p99" vrrpd keepalived "ratio (median)"
 printf '%s\n' "$(printf -- '-%.0s' $(seq 112))"
