@@ -10,7 +10,8 @@
 # last boots the IPVS VM; set IPVS_VM_SCRATCH to choose where its static driver is built). A
 # benchmark that cannot run here says why and leaves its rows out; nothing is asserted.
 # --quick runs every benchmark with few repetitions, to check the report works (4.5 minutes on
-# 2 cores once built, most of it the IPVS VM and the v2 failovers); the full run takes about 12.
+# 2 cores once built, most of it the IPVS VM and the v2 failovers); the full run took 10 (7.5 of it
+# the failovers: 5 v2 and 20 v3 runs per mode and daemon).
 # The output names the repetitions, the machine, and the load average at the start and the end
 # (a busy machine makes noisy numbers).
 set -uo pipefail
