@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Parse time and peak memory of `kactl config check` beside `keepalived -t` on the same generated
 # files. keepalived checks that interfaces exist, so both run in a namespace with veth eth0..eth3 (this kernel has no dummy driver).
-# Usage: Benchmarks/config-parse.sh [runs]   (root; prints a table; asserts nothing)
+# Usage: [KACTL=path] Benchmarks/config-parse.sh [runs]   (root; prints a table; asserts nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -10,8 +10,12 @@ ns="kabench$$"
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-swift build -c release --product kactl >/dev/null
-kactl=$(swift build -c release --show-bin-path)/kactl
+# KACTL=path uses a kactl already built (Benchmarks/report.sh passes its own).
+kactl=${KACTL:-}
+if [ -z "$kactl" ]; then
+    swift build -c release --product kactl >/dev/null
+    kactl=$(swift build -c release --show-bin-path)/kactl
+fi
 
 ip netns add "$ns"
 for i in 0 1 2 3; do ip -n "$ns" link add "eth$i" type veth peer name "peer$i"; ip -n "$ns" link set "eth$i" up; done

@@ -5,21 +5,29 @@
 # monotonic clock, from the failure it causes to the first echo reply that B's MAC sends.
 #   hard failover:     kill -9 A's daemon and set A's link down
 #   graceful failover: SIGTERM A's daemon (it sends priority 0)
-#   switchover:        vrrpd's Switchover() on A while the client pings every 10 ms (keepalived: n/a)
+#   switchover:        `kactl switchover` on A while the client pings every 10 ms (keepalived: n/a);
+#                      busctl calls Switchover() instead when there is no kactl beside vrrpd
 # at VRRPv2 advert_int 1 and VRRPv3 advert_int 0.1, then RSS with 1 and 200 instances.
-# Usage: Benchmarks/vrrp-failover.sh [--runs N] [--vrrpd PATH]   (root; prints a table; asserts nothing)
+# Usage: Benchmarks/vrrp-failover.sh [--runs N] [--v3-runs N] [--vrrpd PATH] [--kactl PATH]
+#   (root; prints a table; asserts nothing). --runs counts the v2 runs (each takes seconds),
+#   --v3-runs the v3 ones (default: the same).
 set -uo pipefail
 
 runs=20
+v3_runs=""
 vrrpd=""
+kactl=""
 while (($#)); do
     case "$1" in
         --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+        --v3-runs) v3_runs=${2:?--v3-runs needs a number}; shift 2 ;;
         --vrrpd) vrrpd=${2:?--vrrpd needs a path}; shift 2 ;;
-        *) echo "usage: $0 [--runs N] [--vrrpd PATH]" >&2; exit 2 ;;
+        --kactl) kactl=${2:?--kactl needs a path}; shift 2 ;;
+        *) echo "usage: $0 [--runs N] [--v3-runs N] [--vrrpd PATH] [--kactl PATH]" >&2; exit 2 ;;
     esac
 done
-[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive number" >&2; exit 2; }
+v3_runs=${v3_runs:-$runs}
+[[ $runs =~ ^[1-9][0-9]*$ && $v3_runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs and --v3-runs must be positive numbers" >&2; exit 2; }
 ((EUID == 0)) || { echo "needs root: creates network namespaces" >&2; exit 1; }
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +41,7 @@ if [[ -z $vrrpd ]]; then
     done
 fi
 [[ -x $vrrpd ]] || { echo "no vrrpd binary: build it (swift build -c release --product vrrpd) or pass --vrrpd" >&2; exit 1; }
+[[ -n $kactl || ! -x $(dirname "$vrrpd")/kactl ]] || kactl=$(dirname "$vrrpd")/kactl
 [[ -x $keepalived ]] || { echo "no $keepalived (apt-get install keepalived)" >&2; exit 1; }
 
 tag="kavb-$$"
@@ -184,14 +193,15 @@ summarise() {   # summarise KEY FILE UNIT [DECIMALS]
 
 # failovers KIND VERSION INTERVAL SETTLE
 failovers() {
-    local kind=$1 version=$2 interval=$3 settle=$4 mode i child actions
+    local kind=$1 version=$2 interval=$3 settle=$4 mode i child actions count=$runs
+    ((version == 3)) && count=$v3_runs
     configuration a "$version" "$interval" 150 1 >"$work/a.conf"
     configuration b "$version" "$interval" 100 1 >"$work/b.conf"
     start_daemon "$kind" b "$work/b.conf"
     start_daemon "$kind" a "$work/a.conf"
     for mode in hard graceful; do
         : >"$work/$mode"
-        for ((i = 1; i <= runs; i++)); do
+        for ((i = 1; i <= count; i++)); do
             wait_settled "$settle" || return 1
             if [[ $mode == hard ]]; then
                 child=$(vrrp_child a)
@@ -210,29 +220,38 @@ failovers() {
         summarise "$mode v$version|$kind" "$work/$mode" s
         printf '  %s %s v%s: %s\n' "$kind" "$mode" "$version" "${result[$mode v$version|$kind]}" >&2
     done
-    if [[ $kind == vrrpd ]]; then switchovers "$version" "$settle" || return 1; fi
+    if [[ $kind == vrrpd ]]; then switchovers "$version" "$settle" "$count" || return 1; fi
     stop_daemon a TERM
     stop_daemon b TERM
 }
 
-# A method of A's instance object, called with busctl on A's bus.
-instance_a=(busctl "--address=unix:path=$work/bus-a/bus" call org.keepalive.Vrrp1
-    /org/keepalive/Vrrp1/instance/bench org.keepalive.Vrrp1.Instance)
+# Switchover and ResetPriority on A's instance: kactl as an operator types it, else busctl.
+if [[ -n $kactl ]]; then
+    switchover_a=("$kactl" switchover bench --bus-address "unix:path=$work/bus-a/bus")
+    reset_a=("$kactl" reset-priority bench --bus-address "unix:path=$work/bus-a/bus")
+    switchover_by="kactl switchover"
+else
+    instance_a=(busctl "--address=unix:path=$work/bus-a/bus" call org.keepalive.Vrrp1
+        /org/keepalive/Vrrp1/instance/bench org.keepalive.Vrrp1.Instance)
+    switchover_a=("${instance_a[@]}" Switchover)
+    reset_a=("${instance_a[@]}" ResetPriority)
+    switchover_by="Switchover() by busctl"
+fi
 
-# switchovers VERSION SETTLE: Switchover() on A, then ResetPriority() so A takes the VIP back.
+# switchovers VERSION SETTLE COUNT: a switchover on A, then a priority reset so A takes the VIP back.
 switchovers() {
-    local version=$1 settle=$2 i window=2
+    local version=$1 settle=$2 count=$3 i window=2
     ((version == 2)) && window=5
     : >"$work/lost"
     : >"$work/gap"
-    for ((i = 1; i <= runs; i++)); do
+    for ((i = 1; i <= count; i++)); do
         wait_settled "$settle" || return 1
         read -r lost gap < <(ip netns exec "$ns_c" python3 "$probe" switchover vrc "$vip" "$mac_a" "$mac_b" \
-            "$window" "${instance_a[@]}" Switchover) || return 1
+            "$window" "${switchover_a[@]}") || return 1
         [[ -n ${gap:-} ]] || return 1
         echo "$lost" >>"$work/lost"
         echo "$gap" >>"$work/gap"
-        "${instance_a[@]}" ResetPriority >/dev/null || return 1
+        "${reset_a[@]}" >/dev/null || return 1
     done
     summarise "switchover lost v$version|vrrpd" "$work/lost" pings 0
     summarise "switchover gap v$version|vrrpd" "$work/gap" s
@@ -269,7 +288,7 @@ memory() {
     ip -n "$ns_a" address add "$prefix.1/24" dev vra
 }
 
-echo "vrrpd: $vrrpd; keepalived: $($keepalived --version 2>&1 | head -1); $runs runs each" >&2
+echo "vrrpd: $vrrpd; keepalived: $($keepalived --version 2>&1 | head -1); $runs v2 runs, $v3_runs v3 runs each" >&2
 for kind in vrrpd keepalived; do
     failovers "$kind" 2 1 2 || exit 1
     failovers "$kind" 3 0.1 0.5 || exit 1
@@ -282,11 +301,12 @@ done
 # --- the table -----------------------------------------------------------------------------
 rows=("hard v2" "graceful v2" "switchover lost v2" "switchover gap v2" "hard v3" "graceful v3"
     "switchover lost v3" "switchover gap v3" "RSS 1 instance(s)" "RSS 200 instance(s)")
-labels=("hard failover, v2 advert_int 1 (median / p99)" "graceful failover, v2 advert_int 1"
-    "switchover, v2: pings lost at 10 ms" "switchover, v2: gap" "hard failover, v3 advert_int 0.1"
-    "graceful failover, v3 advert_int 0.1" "switchover, v3: pings lost at 10 ms" "switchover, v3: gap"
-    "RSS, 1 instance" "RSS, 200 instances (parent + VRRP child for keepalived)")
-printf '\n%-58s | %-18s | %-18s | %s\n' "$runs runs each" vrrpd keepalived "ratio (median)"
+labels=("hard failover, v2 advert_int 1 (median / p99 of $runs)" "graceful failover, v2 advert_int 1 (of $runs)"
+    "$switchover_by, v2: pings lost at 10 ms (of $runs)" "$switchover_by, v2: longest gap in replies"
+    "hard failover, v3 advert_int 0.1 (of $v3_runs)" "graceful failover, v3 advert_int 0.1 (of $v3_runs)"
+    "$switchover_by, v3: pings lost at 10 ms (of $v3_runs)" "$switchover_by, v3: longest gap in replies"
+    "RSS vrrpd, 1 instance (keepalived: parent + VRRP child)" "RSS vrrpd, 200 instances (keepalived: parent + VRRP child)")
+printf '\n%-58s | %-18s | %-18s | %s\n' "median / p99" vrrpd keepalived "ratio (median)"
 printf '%s\n' "$(printf -- '-%.0s' $(seq 112))"
 for index in "${!rows[@]}"; do
     row=${rows[$index]}
@@ -298,5 +318,7 @@ for index in "${!rows[@]}"; do
     fi
     printf '%-58s | %-18s | %-18s | %s\n' "${labels[$index]}" "$ours" "$theirs" "$ratio"
     # Benchmarks/report.sh collects every benchmark's rows into one table.
-    [[ -n ${BENCH_ROWS:-} ]] && printf '%s\t%s\t%s\t%s\n' "${labels[$index]}" "$ours" "$theirs" "$ratio" >>"$BENCH_ROWS"
+    if [[ -n ${BENCH_ROWS:-} ]]; then
+        printf '%s\t%s\t%s\t%s\n' "${labels[$index]}" "$ours" "$theirs" "$ratio" >>"$BENCH_ROWS"
+    fi
 done

@@ -40,6 +40,7 @@ done
 echo "BENCH ipvsd-apply $(($(now_ms) - start)) ms (from starting ipvsd, 10000 destinations)"
 wait_until 60 bus_name_owned org.keepalive.Ipvs1
 sleep 6 # let the first repair round pass
+echo "BENCH ipvsd-rss $(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status) KiB (10000 destinations)"
 cp /tmp/bench-reweigh.conf /tmp/ipvsd-bench.conf
 start=$(now_ms)
 kill -HUP $pid

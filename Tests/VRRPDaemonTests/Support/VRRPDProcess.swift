@@ -91,8 +91,13 @@ final class VRRPDProcess: Sendable {
 
     /// Writes a new configuration and sends SIGHUP, as `systemctl reload` does.
     func reload(configuration: String) throws {
-        try configuration.write(toFile: directory + "/keepalived.conf", atomically: true, encoding: .utf8)
+        try writeConfiguration(configuration)
         process.signal(SIGHUP)
+    }
+
+    /// Replaces the file the daemon (and a checkd beside it) reads on its next reload.
+    func writeConfiguration(_ configuration: String) throws {
+        try configuration.write(toFile: directory + "/keepalived.conf", atomically: true, encoding: .utf8)
     }
 
     /// SIGTERM (a clean stop) or SIGKILL (a crash), then waits for the exit.
