@@ -10,7 +10,7 @@ struct ScanCommand: AsyncParsableCommand {
         commandName: "scan",
         abstract: "List the VRRP routers heard on an interface, and the clashes between them.",
         discussion: """
-            Needs root (a raw socket). Listens for VRRP adverts to 224.0.0.18 on the interface and lists every \
+            Needs root (a raw socket). Listens for VRRP adverts to 224.0.0.18 and ff02::12 on the interface and lists every \
             VRID heard: its senders' addresses, priority, version, auth type, interval, virtual \
             addresses, advert count and when each was last seen (seconds into the scan). Adverts with a TTL other than 255 are \
             listed too. Passwords are never printed, only whether they differ. A clash is one VRID \
@@ -36,16 +36,28 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let socket: VRRPSocket
+        var sockets: [VRRPSocket] = []
         do {
             // Never sends: the source address only satisfies the socket's configuration, so an
             // interface without an IPv4 address can be scanned too.
-            socket = try VRRPSocket(.init(interface: interface, sourceAddress: .v4(0), receiveQueueLimit: 4096))
+            sockets.append(
+                try VRRPSocket(.init(interface: interface, sourceAddress: .v4(0), receiveQueueLimit: 4096)))
         } catch {
             printError("kactl scan: cannot listen on \(interface): \(error)\(getuid() == 0 ? "" : " (needs root)")")
             throw ExitCode.failure
         }
-        let survey = await Self.listen(on: socket, for: .milliseconds(Int64((seconds * 1000).rounded())))
+        // IPv6 adverts go to ff02::12. Bound to :: for the same reason, so a link-local address
+        // still in duplicate address detection (or none at all) does not stop the scan.
+        do {
+            sockets.append(
+                try VRRPSocket(
+                    .init(
+                        interface: interface, destination: .multicast(group: VRRPAdvert.ipv6MulticastGroup),
+                        sourceAddress: .v6(high: 0, low: 0), receiveQueueLimit: 4096)))
+        } catch {
+            printError("kactl scan: not listening for IPv6 adverts on \(interface): \(error)")
+        }
+        let survey = await Self.listen(on: sockets, for: .milliseconds(Int64((seconds * 1000).rounded())))
         let report = ScanReport(interface: interface, seconds: seconds, survey: survey)
         if json {
             print(report.json)
@@ -55,21 +67,37 @@ struct ScanCommand: AsyncParsableCommand {
         if survey.hasClash { throw ExitCode.failure }
     }
 
-    /// Collects adverts until `duration` has passed, then closes the socket, which ends them.
-    static func listen(on socket: VRRPSocket, for duration: Duration) async -> VRIDSurvey {
+    /// Collects adverts from every socket until `duration` has passed, then closes the sockets,
+    /// which ends them.
+    static func listen(on sockets: [VRRPSocket], for duration: Duration) async -> VRIDSurvey {
         let clock = ContinuousClock()
         let start = clock.now
-        // TTL is not checked: a sender whose adverts every router drops is what a scan is for.
-        let adverts = socket.adverts(options: .init(requireTTL255: false))
+        let (arrivals, arrival) = AsyncStream.makeStream(
+            of: (Result<ReceivedVRRPAdvert, AdvertDropReason>, Duration).self)
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
+                // One reader per socket feeds the merged stream, which ends when they all have.
+                await withTaskGroup(of: Void.self) { readers in
+                    for socket in sockets {
+                        readers.addTask {
+                            // TTL is not checked: a sender whose adverts every router drops is
+                            // what a scan is for.
+                            for await result in socket.adverts(options: .init(requireTTL255: false)) {
+                                arrival.yield((result, clock.now - start))
+                            }
+                        }
+                    }
+                }
+                arrival.finish()
+            }
+            group.addTask {
                 try? await Task.sleep(for: duration)
-                socket.close()
+                for socket in sockets { socket.close() }
             }
             var survey = VRIDSurvey()
-            for await result in adverts {
+            for await (result, elapsed) in arrivals {
                 switch result {
-                case .success(let advert): survey.record(advert, at: clock.now - start)
+                case .success(let advert): survey.record(advert, at: elapsed)
                 case .failure(let reason): survey.recordDrop(reason)
                 }
             }
@@ -102,6 +130,8 @@ struct ScanReport: Encodable {
 
     struct RouterRecord: Encodable {
         var vrid: Int
+        /// `ipv4` or `ipv6`: one VRID can run over both, as two virtual routers.
+        var family: String
         var senders: [SenderRecord]
         var clashes: [ClashRecord]
     }
@@ -120,7 +150,7 @@ struct ScanReport: Encodable {
         clash = survey.hasClash
         virtualRouters = survey.virtualRouters.map { router in
             RouterRecord(
-                vrid: Int(router.virtualRouterID),
+                vrid: Int(router.virtualRouterID), family: router.family == .ipv4 ? "ipv4" : "ipv6",
                 senders: router.senders.map { sender in
                     SenderRecord(
                         address: sender.source.description, priority: Int(sender.priority),
@@ -177,7 +207,8 @@ struct ScanReport: Encodable {
             let verdict =
                 router.clashes.isEmpty
                 ? palette.green("ok") : palette.red("CLASH: " + router.clashes.map(\.message).joined(separator: "; "))
-            text += palette.bold("VRID \(router.vrid)") + "  \(verdict)\n"
+            let family = router.family == "ipv6" ? " (IPv6)" : ""
+            text += palette.bold("VRID \(router.vrid)\(family)") + "  \(verdict)\n"
             let rows = router.senders.map { sender in
                 [
                     sender.address, "\(sender.priority)", "v\(sender.version)", sender.authType,

@@ -54,6 +54,27 @@ struct KactlScanTests {
         }
     }
 
+    @Test(.enabled(if: canRun, "needs root and keepalived: creates network namespaces and a raw socket"))
+    func oneVRIDOverIPv4AndIPv6IsTwoVirtualRouters() async throws {
+        try await ScanLink.with(senders: [1], ipv6: true) { link in
+            let result = try await link.scan()
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let survey = try JSONDecoder().decode(ScanJSON.self, from: Data(result.stdout.utf8))
+            #expect(!survey.clash)
+            #expect(survey.virtualRouters.map(\.vrid) == [42, 42], "stderr: \(result.stderr)")
+            #expect(survey.virtualRouters.map(\.family) == ["ipv4", "ipv6"])
+            let ipv6 = try #require(survey.virtualRouters.last?.senders.first)
+            #expect(ipv6.address.hasPrefix("fe80::"))
+            #expect(ipv6.virtualAddresses == ["2001:db8::1"])
+            #expect(ipv6.version == 3)
+            #expect(ipv6.ttl == 255)
+
+            let table = try await link.scan(json: false)
+            #expect(table.stdout.contains("VRID 42 (IPv6)  ok"), "\(table.stdout)")
+            #expect(table.stdout.contains("2 VRIDs heard on vb"))
+        }
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root: opens a raw socket"))
     func badInputIsRefusedClearly() async throws {
         let missing = try await runKactl(["scan", "no-such-interface0", "--seconds", "1"])
@@ -73,7 +94,8 @@ struct ScanLink {
     let sender: TestNamespace
     let listener: TestNamespace
 
-    static func with(senders: [Int], _ body: (ScanLink) async throws -> Void) async throws {
+    /// `ipv6` gives each keepalived a second instance, VRID 42 over IPv6 with VIP 2001:db8::N.
+    static func with(senders: [Int], ipv6: Bool = false, _ body: (ScanLink) async throws -> Void) async throws {
         let sender = try await TestNamespace.create("kscan-a")
         let listener: TestNamespace
         do {
@@ -97,10 +119,11 @@ struct ScanLink {
             let link = ScanLink(sender: sender, listener: listener)
             try await link.setUp(addresses: senders)
             for number in senders {
-                daemons.append(try link.startKeepalived(number, in: directory))
+                daemons.append(try link.startKeepalived(number, ipv6: ipv6, in: directory))
             }
             for number in senders {
                 try await link.waitForVIP("192.0.2.\(number)")
+                if ipv6 { try await link.waitForVIP("2001:db8::\(number)", prefix: 128) }
             }
             try await body(link)
         } catch {
@@ -111,6 +134,13 @@ struct ScanLink {
     }
 
     private func setUp(addresses: [Int]) async throws {
+        // No duplicate address detection: the link-local addresses IPv6 adverts need are usable
+        // at once.
+        for namespace in [sender, listener] {
+            _ = try await run(
+                "/usr/sbin/ip",
+                ["netns", "exec", namespace.name, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0"])
+        }
         var commands: [[String]] = [
             ["-n", sender.name, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", listener.name],
             ["-n", listener.name, "addr", "add", "10.0.0.2/24", "dev", "vb"],
@@ -127,8 +157,23 @@ struct ScanLink {
     }
 
     /// A VRRPv3 router for VRID 42 with advert_int 0.1, sending from 10.0.0.N with VIP 192.0.2.N.
-    private func startKeepalived(_ number: Int, in directory: String) throws -> ChildProcess {
+    private func startKeepalived(_ number: Int, ipv6: Bool, in directory: String) throws -> ChildProcess {
         let config = "\(directory)/keepalived-\(number).conf"
+        let ipv6Instance =
+            ipv6
+            ? """
+            vrrp_instance VI6_\(number) {
+                state BACKUP
+                interface va
+                virtual_router_id 42
+                priority 100
+                advert_int 0.1
+                virtual_ipaddress {
+                    2001:db8::\(number)/128
+                }
+            }
+
+            """ : ""
         try """
         global_defs {
             vrrp_version 3
@@ -144,7 +189,7 @@ struct ScanLink {
                 192.0.2.\(number)/32
             }
         }
-
+        \(ipv6Instance)
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let (executable, arguments) = sender.exec(
             "/usr/sbin/keepalived",
@@ -156,10 +201,10 @@ struct ScanLink {
     }
 
     /// Waits until keepalived became master and added its VIP: from then on it advertises.
-    private func waitForVIP(_ address: String) async throws {
+    private func waitForVIP(_ address: String, prefix: Int = 32) async throws {
         for _ in 0..<400 {
             let shown = try await run("/usr/sbin/ip", ["-n", sender.name, "-br", "addr", "show", "dev", "va"])
-            if shown.stdout.contains(address + "/32") { return }
+            if shown.stdout.contains("\(address)/\(prefix)") { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("keepalived never became master for \(address)")
@@ -195,6 +240,7 @@ private struct ScanJSON: Decodable {
 
     struct Router: Decodable {
         var vrid: Int
+        var family: String
         var senders: [Sender]
         var clashes: [Clash]
     }

@@ -42,6 +42,24 @@ struct VRIDSurveyTests {
         #expect(sender.masterPeriods == [Duration.zero ... .seconds(4)])
     }
 
+    @Test func oneVRIDOverIPv4AndIPv6IsTwoVirtualRoutersWithoutAClash() throws {
+        var survey = VRIDSurvey()
+        let linkLocal = try #require(InetAddress("fe80::1"))
+        let vip6 = try #require(InetAddress("2001:db8::10"))
+        Self.advertise(&survey, from: Self.first, vrid: 42)
+        // Both advertise at once and with other addresses: a clash were they one virtual router.
+        Self.advertise(&survey, from: linkLocal, vrid: 42, addresses: [vip6])
+        let routers = survey.virtualRouters
+        #expect(routers.map(\.virtualRouterID) == [42, 42])
+        #expect(routers.map(\.family) == [.ipv4, .ipv6])
+        #expect(routers.map { $0.senders.map(\.source) } == [[Self.first], [linkLocal]])
+        #expect(!survey.hasClash)
+        // Two IPv6 senders of one VRID with different lists still clash.
+        Self.advertise(&survey, from: try #require(InetAddress("fe80::2")), vrid: 42, addresses: [Self.vip], count: 1)
+        #expect(survey.virtualRouters.last?.clashes.contains(.addressLists) == true)
+        #expect(survey.virtualRouters.first?.clashes.isEmpty == true)
+    }
+
     @Test func differentAddressListsClash() throws {
         var survey = VRIDSurvey()
         Self.advertise(&survey, from: Self.first, count: 1)

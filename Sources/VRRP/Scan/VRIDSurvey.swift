@@ -43,9 +43,11 @@ public struct VRIDSurvey: Sendable {
         case twoMasters(InetAddress, InetAddress)
     }
 
-    /// Everything heard for one VRID.
+    /// Everything heard for one VRID of one family: VRRP over IPv4 and over IPv6 are separate
+    /// virtual routers even with the same VRID (keepalived runs both side by side).
     public struct VirtualRouter: Hashable, Sendable {
         public var virtualRouterID: UInt8
+        public var family: InetAddress.Family
         /// Sorted by address.
         public var senders: [Sender]
         public var clashes: [Clash]
@@ -63,6 +65,12 @@ public struct VRIDSurvey: Sendable {
     private struct SenderKey: Hashable {
         var virtualRouterID: UInt8
         var source: InetAddress
+    }
+
+    /// One virtual router: a VRID within a family (the sender's address's).
+    private struct RouterKey: Hashable {
+        var virtualRouterID: UInt8
+        var family: InetAddress.Family
     }
 
     public init() {}
@@ -105,14 +113,16 @@ public struct VRIDSurvey: Sendable {
         }
     }
 
-    /// Every VRID heard, in VRID order, with its clashes.
+    /// Every VRID heard, in VRID order (IPv4 before IPv6 for one VRID), with its clashes.
     public var virtualRouters: [VirtualRouter] {
-        Dictionary(grouping: senders.values, by: \.virtualRouterID)
-            .map { vrid, senders in
+        Dictionary(grouping: senders.values) { RouterKey(virtualRouterID: $0.virtualRouterID, family: $0.source.family) }
+            .map { key, senders in
                 let sorted = senders.sorted { $0.source.precedes($1.source) }
-                return VirtualRouter(virtualRouterID: vrid, senders: sorted, clashes: Self.clashes(among: sorted))
+                return VirtualRouter(
+                    virtualRouterID: key.virtualRouterID, family: key.family, senders: sorted,
+                    clashes: Self.clashes(among: sorted))
             }
-            .sorted { $0.virtualRouterID < $1.virtualRouterID }
+            .sorted { ($0.virtualRouterID, $0.family == .ipv4 ? 0 : 1) < ($1.virtualRouterID, $1.family == .ipv4 ? 0 : 1) }
     }
 
     /// True when any VRID has a clash.
