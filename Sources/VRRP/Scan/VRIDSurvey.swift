@@ -115,14 +115,16 @@ public struct VRIDSurvey: Sendable {
 
     /// Every VRID heard, in VRID order (IPv4 before IPv6 for one VRID), with its clashes.
     public var virtualRouters: [VirtualRouter] {
-        Dictionary(grouping: senders.values) { RouterKey(virtualRouterID: $0.virtualRouterID, family: $0.source.family) }
-            .map { key, senders in
-                let sorted = senders.sorted { $0.source.precedes($1.source) }
-                return VirtualRouter(
-                    virtualRouterID: key.virtualRouterID, family: key.family, senders: sorted,
-                    clashes: Self.clashes(among: sorted))
-            }
-            .sorted { ($0.virtualRouterID, $0.family == .ipv4 ? 0 : 1) < ($1.virtualRouterID, $1.family == .ipv4 ? 0 : 1) }
+        let routers = Dictionary(grouping: senders.values) {
+            RouterKey(virtualRouterID: $0.virtualRouterID, family: $0.source.family)
+        }
+        return routers.map { key, senders in
+            let sorted = senders.sorted { $0.source.precedes($1.source) }
+            return VirtualRouter(
+                virtualRouterID: key.virtualRouterID, family: key.family, senders: sorted,
+                clashes: Self.clashes(among: sorted))
+        }
+        .sorted { ($0.virtualRouterID, $0.family.order) < ($1.virtualRouterID, $1.family.order) }
     }
 
     /// True when any VRID has a clash.
@@ -182,4 +184,9 @@ extension InetAddress {
         case (.v6(let high, let low), .v6(let otherHigh, let otherLow)): (high, low) < (otherHigh, otherLow)
         }
     }
+}
+
+extension InetAddress.Family {
+    /// IPv4 first, the way `ip addr` lists them.
+    fileprivate var order: Int { self == .ipv4 ? 0 : 1 }
 }
