@@ -22,6 +22,8 @@ struct AdvertDiagnostics: Sendable {
     let instance: String
     let virtualRouterID: UInt8
     private var limiter = LogLimiter()
+    /// Rivals heard while we were MASTER: when their adverts began and when the latest came.
+    private var rivals: [InetAddress: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)] = [:]
 
     init(instance: String, virtualRouterID: UInt8) {
         self.instance = instance
@@ -51,13 +53,19 @@ struct AdvertDiagnostics: Sendable {
     }
 
     /// A valid advert: a second MASTER when we are MASTER, or a v3 interval notice.
+    ///
+    /// `weAreMaster` means MASTER after the advert was handled. A rival is a split brain only
+    /// once its adverts outlast one of our intervals: one in flight when it heard our first is
+    /// just the end of a preemption.
     mutating func accepted(
-        _ received: ReceivedVRRPAdvert, notices: AdvertNotices, weAreMaster: Bool, now: ContinuousClock.Instant
+        _ received: ReceivedVRRPAdvert, notices: AdvertNotices, weAreMaster: Bool, advertInterval: Duration,
+        now: ContinuousClock.Instant
     ) -> [Diagnostic] {
         let prefix = "VRRP_Instance(\(instance)) VRID \(virtualRouterID)"
         let sender = received.source
         var found: [Diagnostic] = []
         if weAreMaster, received.advert.priority != 0,
+            rivalOutlasts(sender, advertInterval: advertInterval, now: now),
             let diagnostic = limited(
                 .splitBrain, sender, now,
                 "\(prefix) split brain: \(sender) is MASTER too (priority \(received.advert.priority))")
@@ -74,6 +82,21 @@ struct AdvertDiagnostics: Sendable {
         }
         return found
     }
+
+    /// Records a rival's advert; true once its adverts have gone on for an interval or more,
+    /// without a master down interval's gap (three intervals) between two of them.
+    private mutating func rivalOutlasts(
+        _ sender: InetAddress, advertInterval: Duration, now: ContinuousClock.Instant
+    ) -> Bool {
+        var span = rivals[sender] ?? (now, now)
+        if now - span.last > advertInterval * 3 { span.first = now }
+        span.last = now
+        rivals[sender] = span
+        return now - span.first >= advertInterval
+    }
+
+    /// We left MASTER: whoever advertised meanwhile is no rival any more.
+    mutating func forgetRivals() { rivals = [:] }
 
     private mutating func limited(
         _ kind: Diagnostic.Kind, _ sender: InetAddress, _ now: ContinuousClock.Instant, _ message: String

@@ -347,16 +347,22 @@ public actor InstanceRunner {
             drop(error, from: received.source)
             return
         }
-        let weAreMaster = machine.state == .master
-        for diagnostic in diagnostics.accepted(received, notices: notices, weAreMaster: weAreMaster, now: clock.now) {
-            report(diagnostic)
-        }
+        let wasMaster = machine.state == .master
         packetCounters.received()
-        guard let sender = try? VRRPRouterAddress(bytes: received.source.bytes) else { return }
-        let advert = VRRPReceivedAdvert(
-            priority: received.advert.priority,
-            advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
-        try? await decide(.advertReceived(advert))
+        if let sender = try? VRRPRouterAddress(bytes: received.source.bytes) {
+            let advert = VRRPReceivedAdvert(
+                priority: received.advert.priority,
+                advertInterval: .centiseconds(Int64(received.advert.advertIntervalCentiseconds)), sender: sender)
+            try? await decide(.advertReceived(advert))
+        }
+        // A master that stays master after another router's advert outranks a rival that does not
+        // hear it: split brain. One that steps down was just preempted (a switchover, a router back).
+        let stillMaster = wasMaster && machine.state == .master
+        if !stillMaster { diagnostics.forgetRivals() }
+        let found = diagnostics.accepted(
+            received, notices: notices, weAreMaster: stillMaster,
+            advertInterval: machine.configuration.advertInterval.duration, now: clock.now)
+        for diagnostic in found { report(diagnostic) }
     }
 
     /// Logs a diagnostic and signals it as `Diagnostic(kind, sender, message)`.

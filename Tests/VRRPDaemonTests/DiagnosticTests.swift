@@ -41,6 +41,55 @@ extension VRRPDaemonIntegrationTests {
             }
         }
 
+        @Test func aMasterOutrankingARivalThatCannotHearItReportsSplitBrain() async throws {
+            try await RouterNetwork.with { network in
+                // B hears nothing of A (VRRP dropped on its input), so it becomes MASTER too.
+                try run(
+                    "/usr/sbin/ip",
+                    [
+                        "netns", "exec", network.b, "/usr/sbin/nft",
+                        "add table inet deaf; add chain inet deaf input { type filter hook input priority 0; };"
+                            + " add rule inet deaf input ip protocol 112 drop",
+                    ])
+                try await PrivateBus.with { busA in
+                    try await PrivateBus.with { busB in
+                        let configA = TestInstance.on(network, network.a, priority: 150).configuration
+                        let configB = TestInstance.on(network, network.b, priority: 100).configuration
+                        try await VRRPDProcess.with(namespace: network.a, configuration: configA, bus: busA) { a in
+                            try await a.waitForState("MASTER")
+                            try await VRRPDProcess.with(namespace: network.b, configuration: configB, bus: busB) { b in
+                                try await b.waitForState("MASTER")
+                                let splitBrain = "split brain: \(network.addressB) is MASTER too (priority 100)"
+                                try await waitUntil("A reports the split brain") { a.log.contains(splitBrain) }
+                                #expect(try a.state() == "MASTER")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test func aMasterPreemptedByAHigherPriorityReportsNoSplitBrain() async throws {
+            try await RouterNetwork.with { network in
+                try await PrivateBus.with { busA in
+                    try await PrivateBus.with { busB in
+                        let configA = TestInstance.on(network, network.a, priority: 150).configuration
+                        let configB = TestInstance.on(network, network.b, priority: 100).configuration
+                        try await VRRPDProcess.with(namespace: network.b, configuration: configB, bus: busB) { b in
+                            try await b.waitForState("MASTER")
+                            try await VRRPDProcess.with(namespace: network.a, configuration: configA, bus: busA) { a in
+                                try await a.waitForState("MASTER")
+                                try await b.waitForState("BACKUP")
+                                // B got A's advert while MASTER and stepped down: a preemption.
+                                #expect(!b.log.contains("split brain"), "\(b.log)")
+                                #expect(!a.log.contains("split brain"), "\(a.log)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// The first signal, or a failure after 20 s (a hang guard).
         func firstSignal(_ stream: DBusSignalStream<DBusSignal>) async throws -> DBusSignal {
             try await withThrowingTaskGroup(of: DBusSignal?.self) { group in
