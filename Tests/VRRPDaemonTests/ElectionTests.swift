@@ -115,7 +115,9 @@ extension VRRPDaemonIntegrationTests {
                                 #expect(try network.holdsVirtualAddress(network.b))
                                 let line = "Received equal prio advert from higher address \(network.addressB)"
                                 #expect(a.log.contains(line))
-                                #expect(a.log.contains("VRID 51 split brain: \(network.addressB) is MASTER too"))
+                                // Meeting, the two settle at the first advert: that is the end of a
+                                // split brain, not one (DiagnosticTests has the lasting kind).
+                                #expect(!a.log.contains("split brain"), "\(a.log)")
                             }
                         }
                     }
