@@ -41,26 +41,12 @@ final class ConnectPoller: Sendable {
 
     private init() {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        var ends: [Int32] = [0, 0]
-        pipe(&ends)
-        for end in ends {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(end, F_SETFL, O_NONBLOCK)
-        }
-        wake = (ends[0], ends[1])
+        wake = PollerThread.wakePipe()
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
         event.data.fd = wake.read
         epoll_ctl(epoll, EPOLL_CTL_ADD, wake.read, &event)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(
-            &thread, nil,
-            { context in
-                Unmanaged<ConnectPoller>.fromOpaque(context!).takeUnretainedValue().run()
-                return nil
-            }, context)
-        pthread_detach(thread)
+        PollerThread.start { [self] in run() }
     }
 
     /// Runs `action` on the poller's thread once `deadline` has come; it must be quick.

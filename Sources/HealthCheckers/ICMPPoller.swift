@@ -16,22 +16,8 @@ final class ICMPPoller: Sendable {
     private let handlers = Mutex<[Int32: @Sendable () -> Void]>([:])
 
     private init() {
-        var ends: [Int32] = [0, 0]
-        pipe(&ends)
-        for end in ends {
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(end, F_SETFL, O_NONBLOCK)
-        }
-        wake = (ends[0], ends[1])
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(
-            &thread, nil,
-            { context in
-                Unmanaged<ICMPPoller>.fromOpaque(context!).takeUnretainedValue().run()
-                return nil
-            }, context)
-        pthread_detach(thread)
+        wake = PollerThread.wakePipe()
+        PollerThread.start { [self] in run() }
     }
 
     /// Calls `handler` (on the poller's thread) once `fd` is readable or has an error; one
