@@ -23,7 +23,7 @@ struct GenhashTests {
         let directory = try Repository.temporaryDirectory("checkers-genhash")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data(Self.page.utf8).write(to: URL(fileURLWithPath: directory + "/page.html"))
-        let port = try await LocalServer.closedPort()
+        let port = try await LocalServer.freePort()
         let server = try ScriptProcess.spawn(
             ScriptInvocation(
                 command: ScriptCommand(
@@ -46,7 +46,7 @@ struct GenhashTests {
         let certificate = try await TestCertificate.make()
         defer { certificate.remove() }
         try Data(Self.page.utf8).write(to: URL(fileURLWithPath: certificate.directory + "/page.html"))
-        let port = try await LocalServer.closedPort()
+        let port = try await LocalServer.freePort()
         let server = try OpenSSLServer(certificate: certificate, port: port)
         defer { server.stop() }
         try await server.waitUntilListening()

@@ -232,7 +232,7 @@ func url(_ path: String, digest: String? = nil, status: [HTTPStatusRange] = []) 
         let certificate = try await TestCertificate.make()
         defer { certificate.remove() }
         try Data(page.utf8).write(to: URL(fileURLWithPath: certificate.directory + "/index.html"))
-        let port = try await LocalServer.closedPort()
+        let port = try await LocalServer.freePort()
         let server = try OpenSSLServer(certificate: certificate, port: port, serverName: "good.example")
         defer { server.stop() }
         try await server.waitUntilListening()

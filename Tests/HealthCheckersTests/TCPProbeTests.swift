@@ -45,7 +45,7 @@ import Testing
     @Test func bindtoAndBindPortSetTheSource() async throws {
         let server = try await AcceptRecorder.start()
         defer { Task { await server.stop() } }
-        let sourcePort = try await LocalServer.closedPort(host: "127.0.0.3")
+        let sourcePort = try await LocalServer.freePort(host: "127.0.0.3")
         let check = ConnectCheck(options: Fixture.options(bindTo: "127.0.0.3", bindPort: sourcePort))
         let probe = try Fixture.probe(.tcp(check), port: server.port)
         #expect(await probe.attempt() == .success(weight: nil))

@@ -32,7 +32,8 @@ struct DeliveryTests {
     }
 
     @Test func aDeadServerGivesOneLogLine() async throws {
-        let port = try closedPort()
+        let (socket, port) = try boundSocket(listening: false)
+        defer { close(socket) }
         let logs = CapturedLogs()
         let alerter = SMTPAlerter(settings: settings(port: port), logger: logs.logger)
         await #expect(throws: SMTPAlertError.self) {
@@ -65,14 +66,11 @@ struct DeliveryTests {
         }
     }
 
-    /// A loopback port with nothing listening: bound once to learn a free number, then closed.
-    func closedPort() throws -> Int {
-        let (socket, port) = try silentListener()
-        close(socket)
-        return port
-    }
+    func silentListener() throws -> (Int32, Int) { try boundSocket(listening: true) }
 
-    func silentListener() throws -> (Int32, Int) {
+    /// A loopback TCP socket on a kernel-chosen port. Not listening, it keeps the port closed
+    /// (connects get RST) and, bound without SO_REUSEADDR, free of other tests' servers.
+    func boundSocket(listening: Bool) throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -80,7 +78,7 @@ struct DeliveryTests {
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, raw, &length) == 0
+                bind(fd, raw, length) == 0 && (!listening || listen(fd, 4) == 0) && getsockname(fd, raw, &length) == 0
             }
         }
         guard fd >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }

@@ -27,12 +27,9 @@ final class LocalDatagramServer: Sendable {
 
     func stop() async { try? await channel.close() }
 
-    /// A loopback UDP port nothing listens on.
+    /// A loopback UDP port nothing listens on, held closed for the whole run (see `ClosedPort`).
     static func closedPort() async throws -> Int {
-        let server = try await start { _ in nil }
-        let port = server.port
-        await server.stop()
-        return port
+        try ClosedPort.udp()
     }
 }
 

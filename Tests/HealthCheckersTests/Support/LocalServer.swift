@@ -52,8 +52,14 @@ final class LocalServer: Sendable {
         try? await channel.close()
     }
 
-    /// A loopback port nothing listens on: bound by a server that is closed again.
+    /// A loopback port nothing listens on, held closed for the whole run (see `ClosedPort`).
     static func closedPort(host: String = "127.0.0.1") async throws -> Int {
+        try ClosedPort.tcp(host: host)
+    }
+
+    /// A port free to bind right now (for `bind_port`, or a server another process starts):
+    /// learnt from a server that is closed again.
+    static func freePort(host: String = "127.0.0.1") async throws -> Int {
         let server = try await start(.silent, host: host)
         let port = server.port
         await server.stop()
