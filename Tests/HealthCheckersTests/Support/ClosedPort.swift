@@ -38,10 +38,9 @@ enum ClosedPort {
             close(fd)
             throw Failure.socket("bind \(host)", errno: code)
         }
+        // sin_port and sin6_port sit at the same offset, right after the family.
         let port = withUnsafePointer(to: &storage) { pointer in
-            v6
-                ? pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
-                : pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
         if connectElsewhere {
             // The discard port on the same loopback address: connect(2) on UDP sends nothing.
