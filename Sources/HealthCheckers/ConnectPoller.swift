@@ -17,7 +17,7 @@ final class ConnectPoller: Sendable {
     /// A connect's outcome: 0 when it completed, else its errno (`ETIMEDOUT` for our timeout).
     typealias Completion = @Sendable (Int32) -> Void
 
-    private struct Connect {
+    fileprivate struct Connect {
         var id: UInt64
         var completion: Completion
     }
@@ -26,12 +26,44 @@ final class ConnectPoller: Sendable {
         var timers = TimerQueue()
         /// What each live timer runs; a cancelled or fired timer has no entry.
         var actions: [UInt64: @Sendable () -> Void] = [:]
-        var connects: [Int32: Connect] = [:]
+        /// The connect in flight on each descriptor, indexed by the descriptor itself.
+        var connects = ConnectTable()
         var nextID: UInt64 = 1
         /// Set while the thread is in `epoll_wait`, with the deadline it will wake at by itself
         /// (nil: none); a timer due sooner must wake it.
         var waiting = false
         var wakeAt: ContinuousClock.Instant?
+
+        /// Adds a timer. - Returns: true when the thread sleeps past it and must be woken.
+        mutating func insertTimer(_ entry: TimerQueue.Entry) -> Bool {
+            timers.insert(entry)
+            guard waiting, wakeAt.map({ entry.deadline < $0 }) ?? true else { return false }
+            wakeAt = entry.deadline
+            return true
+        }
+    }
+
+    /// Descriptors are small integers the kernel reuses lowest first: an array indexed by them
+    /// costs no hashing on the 20,000 lookups a second of a busy checkd.
+    fileprivate struct ConnectTable {
+        private var slots: [Connect?] = []
+
+        subscript(fd: Int32) -> Connect? {
+            get { Int(fd) < slots.count ? slots[Int(fd)] : nil }
+            set {
+                let index = Int(fd)
+                if index >= slots.count {
+                    guard newValue != nil else { return }
+                    slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count))
+                }
+                slots[index] = newValue
+            }
+        }
+
+        mutating func removeValue(forKey fd: Int32) -> Connect? {
+            defer { self[fd] = nil }
+            return self[fd]
+        }
     }
 
     private let epoll: Int32
@@ -77,8 +109,6 @@ final class ConnectPoller: Sendable {
             Int32(remote.protocol.rawValue),
             Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return completion(errno) }
-        var reset = linger(l_onoff: 1, l_linger: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
         // fwmark and bind_if go on before bind and connect, as keepalived sets them.
         for option in socketOptions {
             var value = option.value
@@ -96,13 +126,16 @@ final class ConnectPoller: Sendable {
         if connected == 0 { return finish(fd, 0, completion) }
         let code = errno
         guard code == EINPROGRESS else { return finish(fd, code, completion) }
+        // The connect and its timeout share an id: whichever ends first removes the connect, and
+        // the other finds it gone (a timer entry names its descriptor, so it needs no closure).
         let deadline = ContinuousClock.now + timeout
-        let id = state.withLock { state in
+        let poke = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
             state.connects[fd] = Connect(id: id, completion: completion)
-            return id
+            return state.insertTimer(.init(deadline: deadline, id: id, fd: fd))
         }
+        if poke { wakeUp() }
         var event = epoll_event()
         event.events = EPOLLOUT.rawValue
         event.data.fd = fd
@@ -111,51 +144,43 @@ final class ConnectPoller: Sendable {
             state.withLock { _ = $0.connects.removeValue(forKey: fd) }
             return finish(fd, code, completion)
         }
-        // The connect's timeout shares its id: whichever of the two comes first removes both.
-        schedule(at: deadline, id: id) { [self] in expire(fd, id) }
     }
 
     private func schedule(at deadline: ContinuousClock.Instant, id: UInt64, _ action: @escaping @Sendable () -> Void) {
         let poke = state.withLock { state in
-            state.timers.insert(.init(deadline: deadline, id: id))
             state.actions[id] = action
-            guard state.waiting, state.wakeAt.map({ deadline < $0 }) ?? true else { return false }
-            state.wakeAt = deadline
-            return true
+            return state.insertTimer(.init(deadline: deadline, id: id))
         }
-        if poke {
-            var byte: UInt8 = 1
-            _ = write(wake.write, &byte, 1)
-        }
+        if poke { wakeUp() }
+    }
+
+    private func wakeUp() {
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)
     }
 
     private func finish(_ fd: Int32, _ code: Int32, _ completion: Completion) {
+        if code == 0 {
+            // Only an established connection can leave a TIME_WAIT; a refused or timed-out one
+            // closes without the extra setsockopt.
+            var reset = linger(l_onoff: 1, l_linger: 0)
+            _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+        }
         close(fd)
         completion(code)
     }
 
-    /// The connect on `fd` ended (the socket is writable or in error).
-    private func connected(_ fd: Int32) {
+    /// The connect on `fd` ended: `events` says writable, or in error.
+    private func connected(_ fd: Int32, events: UInt32) {
         var code: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
-        let connect = state.withLock { state -> Connect? in
-            guard let connect = state.connects.removeValue(forKey: fd) else { return nil }
-            state.actions[connect.id] = nil
-            return connect
+        // Writable with no error or hang-up is a completed connect; only a failed one needs
+        // SO_ERROR to say why.
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
         }
-        guard let connect else { return }
+        guard let connect = state.withLock({ $0.connects.removeValue(forKey: fd) }) else { return }
         finish(fd, code, connect.completion)
-    }
-
-    /// The connect on `fd` timed out, unless it ended already (and `fd` is another socket now).
-    private func expire(_ fd: Int32, _ id: UInt64) {
-        let connect = state.withLock { state -> Connect? in
-            guard state.connects[fd]?.id == id else { return nil }
-            return state.connects.removeValue(forKey: fd)
-        }
-        guard let connect else { return }
-        finish(fd, ETIMEDOUT, connect.completion)
     }
 
     private func run() {
@@ -175,7 +200,7 @@ final class ConnectPoller: Sendable {
                 if fd == wake.read {
                     while read(wake.read, &drain, drain.count) > 0 {}
                 } else {
-                    connected(fd)
+                    connected(fd, events: events[index].events)
                 }
             }
             runDueTimers()
@@ -183,14 +208,24 @@ final class ConnectPoller: Sendable {
     }
 
     private func runDueTimers() {
-        let due = state.withLock { state in
+        let (due, expired) = state.withLock { state in
             var due: [@Sendable () -> Void] = []
+            var expired: [(fd: Int32, completion: Completion)] = []
             let now = ContinuousClock.now
             while let entry = state.timers.popDue(at: now) {
-                if let action = state.actions.removeValue(forKey: entry.id) { due.append(action) }
+                if let fd = entry.fd {
+                    // A connect's timeout, unless the connect ended already (and `fd` is
+                    // another socket now).
+                    guard state.connects[fd]?.id == entry.id, let connect = state.connects.removeValue(forKey: fd)
+                    else { continue }
+                    expired.append((fd, connect.completion))
+                } else if let action = state.actions.removeValue(forKey: entry.id) {
+                    due.append(action)
+                }
             }
-            return due
+            return (due, expired)
         }
+        for connect in expired { finish(connect.fd, ETIMEDOUT, connect.completion) }
         for action in due { action() }
     }
 

@@ -5,7 +5,7 @@ import Synchronization
 /// `TCP_CHECK`: the server passes when a TCP connect completes within connect_timeout. The
 /// connect runs on `ConnectPoller` (a raw nonblocking socket, closed with a reset), which is what
 /// lets one process check 10,000 servers a second.
-public struct TCPProbe: ScheduledProbe {
+public struct TCPProbe: RepeatingProbe {
     public let target: ProbeTarget
     /// The addresses, resolved once; a target NIO cannot express fails every attempt.
     private let endpoints: Result<Endpoints, ProbeFailure>
@@ -29,21 +29,23 @@ public struct TCPProbe: ScheduledProbe {
         }
     }
 
-    public func attempt(at deadline: ContinuousClock.Instant) async throws(CancellationError) -> ProbeResult {
-        let poller = ConnectPoller.shared
-        let waiter = ScheduledStart()
-        let result = await withTaskCancellationHandler {
-            await withUnsafeContinuation { (continuation: UnsafeContinuation<ProbeResult?, Never>) in
-                let timer = poller.schedule(at: deadline) {
-                    start { continuation.resume(returning: $0) }
-                }
-                waiter.wait(continuation, timer: timer, on: poller)
+    public func repeatAttempts(
+        from first: ContinuousClock.Instant, next: @escaping @Sendable (ProbeResult) -> ContinuousClock.Instant?
+    ) -> ProbeRounds {
+        let rounds = ProbeRounds(poller: .shared)
+        round(of: rounds, at: first, next: next)
+        return rounds
+    }
+
+    private func round(
+        of rounds: ProbeRounds, at deadline: ContinuousClock.Instant,
+        next: @escaping @Sendable (ProbeResult) -> ContinuousClock.Instant?
+    ) {
+        rounds.schedule(at: deadline) {
+            start { result in
+                if let following = rounds.finished(result, next: next) { round(of: rounds, at: following, next: next) }
             }
-        } onCancel: {
-            waiter.cancel(on: poller)
         }
-        guard let result else { throw CancellationError() }
-        return result
     }
 
     private func start(_ completion: @escaping @Sendable (ProbeResult) -> Void) {
@@ -51,11 +53,14 @@ public struct TCPProbe: ScheduledProbe {
         case .failure(let failure):
             completion(.failure(failure))
         case .success(let endpoints):
-            let options: [(name: Int32, value: Int32)]
-            do {
-                options = try target.socketOptions.socketLevelOptions()
-            } catch {
-                return completion(.failure(error))
+            let socketOptions = target.socketOptions
+            var options: [(name: Int32, value: Int32)] = []
+            if !socketOptions.isEmpty {
+                do {
+                    options = try socketOptions.socketLevelOptions()
+                } catch {
+                    return completion(.failure(error))
+                }
             }
             ConnectPoller.shared.connect(
                 to: endpoints.remote, from: endpoints.local, socketOptions: options, timeout: target.connectTimeout
@@ -63,38 +68,5 @@ public struct TCPProbe: ScheduledProbe {
                 completion(code == 0 ? .success(weight: nil) : .failure(.from(errno: code)))
             }
         }
-    }
-}
-
-/// A start on the poller's timer that the waiting task can still call off: whichever of the
-/// timer and the cancellation comes first decides who resumes the task.
-private final class ScheduledStart: Sendable {
-    private enum Phase {
-        case starting
-        case waiting(UnsafeContinuation<ProbeResult?, Never>, timer: UInt64)
-        case cancelled
-    }
-
-    private let phase = Mutex(Phase.starting)
-
-    func wait(_ continuation: UnsafeContinuation<ProbeResult?, Never>, timer: UInt64, on poller: ConnectPoller) {
-        let cancelled = phase.withLock { phase in
-            if case .cancelled = phase { return true }
-            phase = .waiting(continuation, timer: timer)
-            return false
-        }
-        if cancelled, poller.cancel(timer) { continuation.resume(returning: nil) }
-    }
-
-    private typealias Waiting = (continuation: UnsafeContinuation<ProbeResult?, Never>, timer: UInt64)
-
-    func cancel(on poller: ConnectPoller) {
-        let waiting = phase.withLock { phase -> Waiting? in
-            defer { phase = .cancelled }
-            if case .waiting(let continuation, let timer) = phase { return (continuation, timer) }
-            return nil
-        }
-        // A timer that already fired has started the connect, whose end resumes the task.
-        if let waiting, poller.cancel(waiting.timer) { waiting.continuation.resume(returning: nil) }
     }
 }

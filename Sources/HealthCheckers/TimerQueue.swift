@@ -4,6 +4,8 @@ struct TimerQueue {
     struct Entry {
         var deadline: ContinuousClock.Instant
         var id: UInt64
+        /// The descriptor of the connect this entry times out; nil for a timer with an action.
+        var fd: Int32? = nil
     }
 
     private var heap: [Entry] = []
