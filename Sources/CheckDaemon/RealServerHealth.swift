@@ -33,7 +33,10 @@ public struct RealServerHealth: Sendable, Hashable {
 
     /// The configured weight unless a checker reported one (the last checker in config order
     /// that did wins, as each such checker sets the weight itself in keepalived).
-    public var weight: Int { checkers.compactMap(\.reportedWeight).last ?? configuredWeight }
+    public var weight: Int {
+        // Read on every attempt: a search from the end allocates nothing.
+        checkers.last(where: { $0.reportedWeight != nil })?.reportedWeight ?? configuredWeight
+    }
 
     /// Why the first failing checker failed, in keepalived's words (the probe module's line for
     /// `keywords[i]` against `target`); empty when healthy.

@@ -29,10 +29,10 @@ final class ConnectPoller: Sendable {
         /// The connect in flight on each descriptor, indexed by the descriptor itself.
         var connects = ConnectTable()
         var nextID: UInt64 = 1
-        /// Set while the thread is in `epoll_wait`, with the deadline it will wake at by itself
-        /// (nil: none); a timer due sooner must wake it.
+        /// Set while the thread is in `epoll_wait`, with the deadline (since `TimerQueue.origin`)
+        /// it will wake at by itself (nil: none); a timer due sooner must wake it.
         var waiting = false
-        var wakeAt: ContinuousClock.Instant?
+        var wakeAt: Duration?
 
         /// Adds a timer. - Returns: true when the thread sleeps past it and must be woken.
         mutating func insertTimer(_ entry: TimerQueue.Entry) -> Bool {
@@ -191,7 +191,7 @@ final class ConnectPoller: Sendable {
             let timeout = state.withLock { state in
                 state.waiting = true
                 state.wakeAt = state.timers.first?.deadline
-                return Self.milliseconds(until: state.wakeAt)
+                return Self.milliseconds(until: state.wakeAt.map { TimerQueue.origin + $0 })
             }
             let count = epoll_wait(epoll, events, capacity, timeout)
             state.withLock { $0.waiting = false }
@@ -211,13 +211,12 @@ final class ConnectPoller: Sendable {
         let (due, expired) = state.withLock { state in
             var due: [@Sendable () -> Void] = []
             var expired: [(fd: Int32, completion: Completion)] = []
-            let now = ContinuousClock.now
-            while let entry = state.timers.popDue(at: now) {
+            state.timers.popAllDue(at: .now) { entry in
                 if let fd = entry.fd {
                     // A connect's timeout, unless the connect ended already (and `fd` is
                     // another socket now).
                     guard state.connects[fd]?.id == entry.id, let connect = state.connects.removeValue(forKey: fd)
-                    else { continue }
+                    else { return }
                     expired.append((fd, connect.completion))
                 } else if let action = state.actions.removeValue(forKey: entry.id) {
                     due.append(action)

@@ -11,9 +11,14 @@ public protocol RepeatingProbe: RealServerProbe {
     ) -> ProbeRounds
 }
 
-/// A probe's running rounds. `stop()` ends them: a round waiting for its start never starts, and
-/// an attempt already under way ends without calling `next`.
+/// A probe's running rounds: wait for the start on the poller's timer, attempt, ask `next`, and
+/// again. `stop()` ends them: a round waiting for its start never starts, and an attempt already
+/// under way ends without calling `next`. The closures it hands the poller capture only `self`,
+/// so a round allocates no closure context.
 public final class ProbeRounds: Sendable {
+    /// One attempt; calls its argument once with the result, on any thread.
+    typealias Attempt = @Sendable (_ done: @escaping @Sendable (ProbeResult) -> Void) -> Void
+
     private struct State {
         var stopped = false
         /// The poller timer of the round waiting for its start.
@@ -21,9 +26,18 @@ public final class ProbeRounds: Sendable {
     }
 
     private let poller: ConnectPoller
+    private let attempt: Attempt
+    private let next: @Sendable (ProbeResult) -> ContinuousClock.Instant?
     private let state = Mutex(State())
 
-    init(poller: ConnectPoller) { self.poller = poller }
+    init(
+        poller: ConnectPoller, attempt: @escaping Attempt,
+        next: @escaping @Sendable (ProbeResult) -> ContinuousClock.Instant?
+    ) {
+        self.poller = poller
+        self.attempt = attempt
+        self.next = next
+    }
 
     public var isStopped: Bool { state.withLock { $0.stopped } }
 
@@ -36,25 +50,26 @@ public final class ProbeRounds: Sendable {
         if let timer { _ = poller.cancel(timer) }
     }
 
-    /// Runs `round` at `deadline` on the poller's thread, unless stopped first.
-    func schedule(at deadline: ContinuousClock.Instant, _ round: @escaping @Sendable () -> Void) {
-        // The timer is recorded under the lock so a concurrent stop() either sees it or comes
+    /// Waits for `deadline` on the poller's timer, then runs a round, unless stopped first.
+    func schedule(at deadline: ContinuousClock.Instant) {
+        // The timer is recorded under the lock, so a concurrent stop() either sees it or comes
         // first and is seen here.
         state.withLock { state in
             guard !state.stopped else { return }
-            state.timer = poller.schedule(at: deadline) { [self] in
-                let live = self.state.withLock { state in
-                    state.timer = nil
-                    return !state.stopped
-                }
-                if live { round() }
-            }
+            state.timer = poller.schedule(at: deadline) { [self] in startRound() }
         }
     }
 
-    /// After an attempt: asks `next` for the following round unless stopped meanwhile.
-    func finished(_ result: ProbeResult, next: (ProbeResult) -> ContinuousClock.Instant?) -> ContinuousClock.Instant? {
-        guard !isStopped else { return nil }
-        return next(result)
+    private func startRound() {
+        let live = state.withLock { state in
+            state.timer = nil
+            return !state.stopped
+        }
+        if live { attempt { [self] result in finished(result) } }
+    }
+
+    private func finished(_ result: ProbeResult) {
+        guard !isStopped, let following = next(result) else { return }
+        schedule(at: following)
     }
 }

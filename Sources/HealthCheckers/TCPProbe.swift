@@ -32,20 +32,9 @@ public struct TCPProbe: RepeatingProbe {
     public func repeatAttempts(
         from first: ContinuousClock.Instant, next: @escaping @Sendable (ProbeResult) -> ContinuousClock.Instant?
     ) -> ProbeRounds {
-        let rounds = ProbeRounds(poller: .shared)
-        round(of: rounds, at: first, next: next)
+        let rounds = ProbeRounds(poller: .shared, attempt: { start($0) }, next: next)
+        rounds.schedule(at: first)
         return rounds
-    }
-
-    private func round(
-        of rounds: ProbeRounds, at deadline: ContinuousClock.Instant,
-        next: @escaping @Sendable (ProbeResult) -> ContinuousClock.Instant?
-    ) {
-        rounds.schedule(at: deadline) {
-            start { result in
-                if let following = rounds.finished(result, next: next) { round(of: rounds, at: following, next: next) }
-            }
-        }
     }
 
     private func start(_ completion: @escaping @Sendable (ProbeResult) -> Void) {
