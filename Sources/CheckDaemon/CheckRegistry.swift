@@ -45,6 +45,8 @@ actor CheckRegistry {
     private var servers: [[String]: ServerEntry] = [:]
     /// Addresses of vrrpd's MASTER instances; empty until vrrpd is seen.
     private var heldAddresses: Set<String> = []
+    /// The `SSL` block the running SSL_GET probes were built with.
+    private var sslClient = SSLClientMaterial(nil)
 
     init(makeProbe: @escaping ProbeMaker, makeAlertSink: @escaping AlertSinkMaker) {
         self.makeProbe = makeProbe
@@ -103,11 +105,23 @@ actor CheckRegistry {
         let (specs, warnings) = RealServerSpec.all(in: configuration)
         for warning in warnings { logger.warning("\(warning)") }
         let wanted = Dictionary(specs.map { ([$0.virtualServer, $0.realServer], $0) }, uniquingKeysWith: { a, _ in a })
+        let ssl = SSLClientMaterial(configuration.ssl)
+        let sslChanged = ssl != sslClient
+        sslClient = ssl
         for (key, entry) in servers {
-            if wanted[key] == entry.monitor.spec { continue }
-            logger.info(
-                "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks"
-            )
+            if let spec = wanted[key], spec == entry.monitor.spec {
+                guard sslChanged, !spec.sslClientCheckers.isEmpty else { continue }
+                do {
+                    try await renewSSLClient(of: entry.monitor, spec, configuration, launcher: launcher)
+                    continue
+                } catch {
+                    logger.error("Real server \(key[1]) of VS \(key[0]) cannot be checked: \(error)")
+                }
+            } else {
+                logger.info(
+                    "Real server \(key[1]) of VS \(key[0]) \(wanted[key] == nil ? "removed" : "changed"); stopping its checks"
+                )
+            }
             await entry.monitor.shutdown(omega: false)
             await context.bus.withdraw(entry.object)
             servers[key] = nil
@@ -121,11 +135,7 @@ actor CheckRegistry {
             do {
                 probes = try spec.checkers.map { checker in
                     try refuseInsecureScript(checker.checker, launcher: launcher)
-                    return try makeProbe(
-                        ProbeRequest(
-                            checker: checker.checker, realServer: spec.definition,
-                            virtualServer: spec.virtualServerDefinition, trackFiles: configuration.trackFiles,
-                            scriptCredentials: launcher.defaultCredentials, sslClient: configuration.ssl))
+                    return try makeProbe(request(for: checker, of: spec, configuration, launcher: launcher))
                 }
             } catch {
                 logger.error("Real server \(spec.realServer) of VS \(spec.virtualServer) cannot be checked: \(error)")
@@ -143,6 +153,31 @@ actor CheckRegistry {
             await monitor.setSuspended(isSuspended(spec))
             await monitor.start()
         }
+    }
+
+    /// What the probe factory needs for one checker of `spec`, from the configuration being applied.
+    private func request(
+        for checker: RealServerSpec.Checker, of spec: RealServerSpec, _ configuration: KeepalivedConfiguration,
+        launcher: ScriptLauncher
+    ) -> ProbeRequest {
+        ProbeRequest(
+            checker: checker.checker, realServer: spec.definition, virtualServer: spec.virtualServerDefinition,
+            trackFiles: configuration.trackFiles, scriptCredentials: launcher.defaultCredentials,
+            sslClient: configuration.ssl)
+    }
+
+    /// The `SSL` block changed under a server whose checks did not: its SSL_GET probes are
+    /// rebuilt to present the new certificate, and keep their verdicts (no flap).
+    private func renewSSLClient(
+        of monitor: RealServerMonitor, _ spec: RealServerSpec, _ configuration: KeepalivedConfiguration,
+        launcher: ScriptLauncher
+    ) async throws {
+        var probes: [Int: any RealServerProbe] = [:]
+        for index in spec.sslClientCheckers {
+            probes[index] = try makeProbe(
+                request(for: spec.checkers[index], of: spec, configuration, launcher: launcher))
+        }
+        await monitor.replaceProbes(probes)
     }
 
     /// A MISC_CHECK runs a program: `enable_script_security` and the user apply as to vrrp_script.

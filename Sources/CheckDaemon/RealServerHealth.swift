@@ -58,6 +58,11 @@ public struct RealServerHealth: Sendable, Hashable {
             weight: weight == oldWeight ? nil : weight)
     }
 
+    /// Checker `index` starts again at `now` with its verdict kept (its probe was rebuilt).
+    public mutating func restart(checker index: Int, at now: Duration) {
+        checkers[index].resume(at: now)
+    }
+
     /// Every checker starts again at `now` (after ha_suspend let go).
     public mutating func resume(at now: Duration) {
         for index in checkers.indices { checkers[index].resume(at: now) }

@@ -13,7 +13,7 @@ import Synchronization
 /// actor. At 10,000 checks a second that saves a task wake-up per check.
 actor RealServerMonitor {
     let spec: RealServerSpec
-    private let probes: [any RealServerProbe]
+    private var probes: [any RealServerProbe]
     private var notifier: ServerNotifier
     private let logger: Logger
     private let clock = ContinuousClock()
@@ -94,6 +94,24 @@ actor RealServerMonitor {
     /// After a reload that kept this server: notify scripts and alerts follow the new global_defs
     /// (script_user, enable_script_security, SMTP settings).
     func use(_ notifier: ServerNotifier) { self.notifier = notifier }
+
+    /// After a reload that changed the `SSL` block: these checkers (by index) get the probes
+    /// rebuilt with the new client certificate. Their verdicts stay; each is attempted again at
+    /// once, since its last verdict was about the old certificate.
+    func replaceProbes(_ replacements: [Int: any RealServerProbe]) {
+        for (index, probe) in replacements where probes.indices.contains(index) {
+            logger.info(
+                "\(spec.checkers[index].keyword) on service \(spec.realServer) of VS \(spec.virtualServer): SSL block changed, now presenting its certificate"
+            )
+            probes[index] = probe
+            health.restart(checker: index, at: now)
+            // Loops run (one per probe, in order) unless stopped or suspended; a resume starts the new probe.
+            if loops.indices.contains(index) {
+                loops[index].cancel()
+                loops[index] = Task { await self.loop(index, probe) }
+            }
+        }
+    }
 
     /// Drain, Enable or Disable from the bus (already authorized).
     func setAdminState(_ state: AdminState, by caller: String) {

@@ -20,15 +20,7 @@ public enum ProbeFactory {
         let settings = virtualServer.settings(of: checker, on: realServer)
         let options = checker.options ?? CheckerOptions()
         func target() throws(ProbeConfigurationError) -> ProbeTarget {
-            guard let port = settings.port else { throw .noPort(checker.keyword) }
-            // keepalived's check_conn_opts: a link-local peer is only reachable through an interface.
-            if options.bindInterface == nil, settings.address.isIPv6LinkLocal {
-                throw .linkLocalNeedsBindIf(checker.keyword, settings.address)
-            }
-            return ProbeTarget(
-                address: settings.address, port: port, bindTo: options.bindTo, bindPort: options.bindPort,
-                connectTimeout: .keepalivedSeconds(settings.connectTimeout),
-                fwmark: options.fwmark.map { UInt32(truncatingIfNeeded: $0) }, bindInterface: options.bindInterface)
+            try ProbeTarget(checker.keyword, settings: settings, options: options)
         }
         switch checker {
         case .tcp:
@@ -42,12 +34,12 @@ public enum ProbeFactory {
         case .smtp(let check):
             var targets = [try target()]
             for host in check.hosts {
-                guard let port = host.connectPort ?? settings.port else { throw .noPort(checker.keyword) }
-                targets.append(
-                    ProbeTarget(
-                        address: host.connectIP ?? settings.address, port: port, bindTo: host.bindTo,
-                        bindPort: host.bindPort,
-                        connectTimeout: .keepalivedSeconds(host.connectTimeout ?? settings.connectTimeout)))
+                // A host block is the SMTP_CHECK with its own connection options over the checker's.
+                var hostCheck = check
+                hostCheck.options = host.connection(inheriting: check.options)
+                hostCheck.hosts = []
+                let hostSettings = virtualServer.settings(of: .smtp(hostCheck), on: realServer)
+                targets.append(try ProbeTarget(checker.keyword, settings: hostSettings, options: hostCheck.options))
             }
             return SMTPProbe(
                 targets: targets, heloName: check.heloName ?? hostName ?? SMTPProbe.localHostName(),

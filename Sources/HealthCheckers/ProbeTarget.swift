@@ -31,6 +31,22 @@ public struct ProbeTarget: Sendable, Hashable {
         self.bindInterface = bindInterface
     }
 
+    /// The target of a checker (`keyword`) with keepalived's inherited `settings` and its own
+    /// connection `options` (fwmark, bind_if, bindto, bind_port).
+    init(
+        _ keyword: String, settings: CheckerSettings, options: CheckerOptions
+    ) throws(ProbeConfigurationError) {
+        guard let port = settings.port else { throw .noPort(keyword) }
+        // keepalived's check_conn_opts: a link-local peer is only reachable through an interface.
+        if options.bindInterface == nil, settings.address.isIPv6LinkLocal {
+            throw .linkLocalNeedsBindIf(keyword, settings.address)
+        }
+        self.init(
+            address: settings.address, port: port, bindTo: options.bindTo, bindPort: options.bindPort,
+            connectTimeout: .keepalivedSeconds(settings.connectTimeout),
+            fwmark: options.fwmark.map { UInt32(truncatingIfNeeded: $0) }, bindInterface: options.bindInterface)
+    }
+
     /// keepalived's `[10.0.0.2]:80`.
     public var displayName: String { ServerName.endpoint(address, port) }
 

@@ -149,4 +149,16 @@ import Testing
         #expect(server.record(checker: 0, .success(weight: nil), at: .seconds(5)).weight == nil)
         #expect(server.weight == 7)
     }
+
+    @Test func aRestartedCheckerAttemptsAtOnceWithItsVerdictKept() {
+        var server = health(checkers: 2)
+        _ = server.record(checker: 0, .failure(.timeout), at: .zero)
+        _ = server.record(checker: 1, .success(weight: nil), at: .zero)
+        server.restart(checker: 0, at: .seconds(2))
+        #expect(server.checkers[0].nextAttempt == .seconds(2))
+        #expect(!server.checkers[0].isUp)
+        #expect(server.checkers[0].lastFailure == .timeout)
+        #expect(server.checkers[1].nextAttempt == .seconds(5))
+        #expect(!server.healthy)
+    }
 }

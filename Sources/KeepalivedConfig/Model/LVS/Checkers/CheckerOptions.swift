@@ -33,6 +33,20 @@ public struct CheckerOptions: Hashable, Sendable, Codable {
     /// True when nothing is set: a checker with default connection settings.
     public var isEmpty: Bool { self == CheckerOptions() }
 
+    /// These options with the connection ones they leave unset taken from `parent`: an SMTP_CHECK
+    /// `host` block starts as a copy of its checker's connection options, as keepalived makes it.
+    public func connection(inheriting parent: CheckerOptions) -> CheckerOptions {
+        var options = self
+        options.connectIP = connectIP ?? parent.connectIP
+        options.connectPort = connectPort ?? parent.connectPort
+        options.bindTo = bindTo ?? parent.bindTo
+        options.bindPort = bindPort ?? parent.bindPort
+        options.bindInterface = bindInterface ?? parent.bindInterface
+        options.fwmark = fwmark ?? parent.fwmark
+        options.connectTimeout = connectTimeout ?? parent.connectTimeout
+        return options
+    }
+
     /// Reads one of the shared options; false for any other keyword.
     mutating func read(_ statement: Statement, _ diagnostics: inout Diagnostics) -> Bool {
         switch statement.name {
