@@ -22,8 +22,8 @@ actor RealServerMonitor {
     private let book: Mutex<RealServerHealth>
     private var admin: AdminState = .enabled
     private var object: PublishedObject?
-    private var loops: [Task<Void, Never>] = []
-    private var rounds: [ProbeRounds] = []
+    /// What runs each checker's rounds, by checker index; empty while stopped or suspended.
+    private var runners: [Runner] = []
     private let changes: (stream: AsyncStream<Round>, continuation: AsyncStream<Round>.Continuation)
     private var consumer: Task<Void, Never>?
     private var suspended = false
@@ -31,6 +31,19 @@ actor RealServerMonitor {
     /// The `LastError` the object shows: only a change is published (a check a second per
     /// server would otherwise cost a bus update each).
     private var publishedError: String
+
+    /// A checker's rounds: the probe's own on its poller, or a task that sleeps and attempts.
+    private enum Runner {
+        case rounds(ProbeRounds)
+        case task(Task<Void, Never>)
+
+        func stop() {
+            switch self {
+            case .rounds(let rounds): rounds.stop()
+            case .task(let task): task.cancel()
+            }
+        }
+    }
 
     /// One recorded attempt that changed something the actor acts on.
     struct Round: Sendable {
@@ -104,11 +117,13 @@ actor RealServerMonitor {
                 "\(spec.checkers[index].keyword) on service \(spec.realServer) of VS \(spec.virtualServer): SSL block changed, now presenting its certificate"
             )
             probes[index] = probe
-            health.restart(checker: index, at: now)
-            // Loops run (one per probe, in order) unless stopped or suspended; a resume starts the new probe.
-            if loops.indices.contains(index) {
-                loops[index].cancel()
-                loops[index] = Task { await self.loop(index, probe) }
+            let now = self.now
+            book.withLock { $0.restart(checker: index, at: now) }
+            // Runners run (one per probe, in order) unless stopped or suspended; a resume starts
+            // the new probe.
+            if runners.indices.contains(index) {
+                runners[index].stop()
+                runners[index] = runner(index, probe)
             }
         }
     }
@@ -139,26 +154,23 @@ actor RealServerMonitor {
     }
 
     private func startLoops() {
-        for (index, probe) in probes.enumerated() {
-            if let repeating = probe as? any RepeatingProbe {
-                let first = book.withLock { origin + $0.checkers[index].nextAttempt }
-                rounds.append(
-                    repeating.repeatAttempts(from: first) { [self] result in
-                        let (round, next) = record(index, result)
-                        if let round { changes.continuation.yield(round) }
-                        return next
-                    })
-            } else {
-                loops.append(Task { await self.loop(index, probe) })
-            }
-        }
+        runners = probes.enumerated().map { runner($0, $1) }
     }
 
     private func stopLoops() {
-        for loop in loops { loop.cancel() }
-        for round in rounds { round.stop() }
-        loops = []
-        rounds = []
+        for runner in runners { runner.stop() }
+        runners = []
+    }
+
+    private func runner(_ index: Int, _ probe: any RealServerProbe) -> Runner {
+        guard let repeating = probe as? any RepeatingProbe else { return .task(Task { await self.loop(index, probe) }) }
+        let first = book.withLock { origin + $0.checkers[index].nextAttempt }
+        return .rounds(
+            repeating.repeatAttempts(from: first) { [self] result in
+                let (round, next) = record(index, result)
+                if let round { changes.continuation.yield(round) }
+                return next
+            })
     }
 
     /// One checker's rounds, for a probe that does not repeat on its own: sleep, attempt, record.

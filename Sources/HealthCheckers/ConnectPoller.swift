@@ -76,7 +76,7 @@ final class ConnectPoller: Sendable {
         wake = PollerThread.wakePipe()
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
-        event.data.fd = wake.read
+        event.data.u64 = UInt64(UInt32(bitPattern: wake.read))
         epoll_ctl(epoll, EPOLL_CTL_ADD, wake.read, &event)
         PollerThread.start { [self] in run() }
     }
@@ -129,16 +129,19 @@ final class ConnectPoller: Sendable {
         // The connect and its timeout share an id: whichever ends first removes the connect, and
         // the other finds it gone (a timer entry names its descriptor, so it needs no closure).
         let deadline = ContinuousClock.now + timeout
-        let poke = state.withLock { state in
+        let (id, poke) = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
             state.connects[fd] = Connect(id: id, completion: completion)
-            return state.insertTimer(.init(deadline: deadline, id: id, fd: fd))
+            return (id, state.insertTimer(.init(deadline: deadline, id: id, fd: fd)))
         }
         if poke { wakeUp() }
+        // One event per connect, tagged with the connect's id as well as its descriptor: a
+        // socket we closed while a forked child still held it stays registered under its old
+        // number, and its events must not be taken for those of the new socket on that number.
         var event = epoll_event()
-        event.events = EPOLLOUT.rawValue
-        event.data.fd = fd
+        event.events = EPOLLOUT.rawValue | EPOLLONESHOT.rawValue
+        event.data.u64 = Self.tag(fd: fd, id: id)
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 else {
             let code = errno
             state.withLock { _ = $0.connects.removeValue(forKey: fd) }
@@ -170,8 +173,20 @@ final class ConnectPoller: Sendable {
         completion(code)
     }
 
-    /// The connect on `fd` ended: `events` says writable, or in error.
-    private func connected(_ fd: Int32, events: UInt32) {
+    /// An event's tag: the descriptor in the low half, the low half of the connect's id above.
+    private static func tag(fd: Int32, id: UInt64) -> UInt64 {
+        UInt64(UInt32(bitPattern: fd)) | UInt64(truncatingIfNeeded: id) << 32
+    }
+
+    /// The connect tagged `tag` ended: `events` says writable, or in error. A tag whose connect
+    /// is gone (timed out, or a stale registration of a closed socket) is ignored.
+    private func connected(_ tag: UInt64, events: UInt32) {
+        let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: tag))
+        let connect = state.withLock { state -> Connect? in
+            guard let connect = state.connects[fd], Self.tag(fd: fd, id: connect.id) == tag else { return nil }
+            return state.connects.removeValue(forKey: fd)
+        }
+        guard let connect else { return }
         var code: Int32 = 0
         // Writable with no error or hang-up is a completed connect; only a failed one needs
         // SO_ERROR to say why.
@@ -179,7 +194,6 @@ final class ConnectPoller: Sendable {
             var length = socklen_t(MemoryLayout<Int32>.size)
             if getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) != 0 { code = errno }
         }
-        guard let connect = state.withLock({ $0.connects.removeValue(forKey: fd) }) else { return }
         finish(fd, code, connect.completion)
     }
 
@@ -196,11 +210,11 @@ final class ConnectPoller: Sendable {
             let count = epoll_wait(epoll, events, capacity, timeout)
             state.withLock { $0.waiting = false }
             for index in 0..<Int(max(count, 0)) {
-                let fd = events[index].data.fd
-                if fd == wake.read {
+                let tag = events[index].data.u64
+                if tag == UInt64(UInt32(bitPattern: wake.read)) {
                     while read(wake.read, &drain, drain.count) > 0 {}
                 } else {
-                    connected(fd, events: events[index].events)
+                    connected(tag, events: events[index].events)
                 }
             }
             runDueTimers()

@@ -1,3 +1,4 @@
+import Glibc
 import HealthCheckers
 import KeepalivedConfig
 import Synchronization
@@ -93,5 +94,46 @@ import Testing
         #expect(results.filter { $0 == .success(weight: nil) }.count == 200)
         #expect(results.filter { $0 == .failure(.connectionRefused) }.count == 200)
         for round in rounds { round.stop() }
+    }
+
+    /// A child forked while the poller closes a socket keeps that socket, and its epoll
+    /// registration, alive under the old descriptor number until it exits or execs; the poller
+    /// must not take that socket's events for the next connect that gets the number (checkd
+    /// forks for every script). Connects still in progress (to a blackholed address) on reused
+    /// numbers were once reported as passed this way.
+    @Test(.enabled(if: getuid() == 0, "needs root: creates a network namespace"))
+    func socketsHeldByForkedChildrenNeverAnswerForNewConnects() async throws {
+        try await withRoutedNamespace { net in
+            let refused = try repeatingProbe(port: try await LocalServer.closedPort())
+            let check = ConnectCheck(options: Fixture.options(connectTimeout: 0.3))
+            let blackholed = try #require(
+                try Fixture.probe(.tcp(check), address: net.blackhole, port: 80) as? any RepeatingProbe)
+            // Children that hold a copy of every descriptor for 20 ms each, one after another.
+            let forking = Task.detached {
+                while !Task.isCancelled {
+                    let child = fork()
+                    if child == 0 {
+                        usleep(20_000)
+                        _exit(0)
+                    }
+                    var status: Int32 = 0
+                    waitpid(child, &status, 0)
+                }
+            }
+            let refusedLogs = (0..<100).map { _ in RoundLog(rounds: 100, gap: .milliseconds(2)) }
+            let blackholedLogs = (0..<100).map { _ in RoundLog(rounds: 3, gap: .milliseconds(1)) }
+            var rounds = refusedLogs.enumerated().map { index, log in
+                refused.repeatAttempts(from: .now + .microseconds(index * 20)) { log.next($0) }
+            }
+            rounds += blackholedLogs.enumerated().map { index, log in
+                blackholed.repeatAttempts(from: .now + .milliseconds(index)) { log.next($0) }
+            }
+            for log in refusedLogs + blackholedLogs { try await log.waitFor(log.rounds) }
+            forking.cancel()
+            _ = await forking.value
+            for round in rounds { round.stop() }
+            #expect(refusedLogs.flatMap(\.recorded).filter { $0 != .failure(.connectionRefused) } == [])
+            #expect(blackholedLogs.flatMap(\.recorded).filter { $0 != .failure(.timeout) } == [])
+        }
     }
 }
