@@ -30,7 +30,7 @@ actor RealServerMonitor {
     private var running = false
     /// The `LastError` the object shows: only a change is published (a check a second per
     /// server would otherwise cost a bus update each).
-    private var publishedError: String
+    private(set) var publishedError: String
 
     /// A checker's rounds: the probe's own on its poller, or a task that sleeps and attempts.
     private enum Runner {
