@@ -35,8 +35,9 @@ final class ConnectPoller: Sendable {
         var wakeAt: Duration?
 
         /// Adds a timer. - Returns: true when the thread sleeps past it and must be woken.
-        mutating func insertTimer(_ entry: TimerQueue.Entry) -> Bool {
-            timers.insert(entry)
+        /// `lane`: the length of a timeout measured from now (see `TimerQueue`).
+        mutating func insertTimer(_ entry: TimerQueue.Entry, lane: Duration? = nil) -> Bool {
+            if let lane { timers.insert(entry, lane: lane) } else { timers.insert(entry) }
             guard waiting, wakeAt.map({ entry.deadline < $0 }) ?? true else { return false }
             wakeAt = entry.deadline
             return true
@@ -133,7 +134,7 @@ final class ConnectPoller: Sendable {
             let id = state.nextID
             state.nextID += 1
             state.connects[fd] = Connect(id: id, completion: completion)
-            return (id, state.insertTimer(.init(deadline: deadline, id: id, fd: fd)))
+            return (id, state.insertTimer(.init(deadline: deadline, id: id, fd: fd), lane: timeout))
         }
         if poke { wakeUp() }
         // One event per connect, tagged with the connect's id as well as its descriptor: a
