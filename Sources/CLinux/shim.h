@@ -19,9 +19,15 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+// prctl is variadic: names the calling thread (at most 15 bytes are kept).
+static inline int clinux_set_thread_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+}
 
 static inline struct cmsghdr *clinux_cmsg_firsthdr(struct msghdr *message) {
     return CMSG_FIRSTHDR(message);

@@ -79,7 +79,7 @@ final class ConnectPoller: Sendable {
         event.events = EPOLLIN.rawValue
         event.data.u64 = UInt64(UInt32(bitPattern: wake.read))
         epoll_ctl(epoll, EPOLL_CTL_ADD, wake.read, &event)
-        PollerThread.start { [self] in run() }
+        PollerThread.start(name: "checkd-connect") { [self] in run() }
     }
 
     /// Runs `action` on the poller's thread once `deadline` has come; it must be quick.

@@ -17,7 +17,7 @@ final class ICMPPoller: Sendable {
 
     private init() {
         wake = PollerThread.wakePipe()
-        PollerThread.start { [self] in run() }
+        PollerThread.start(name: "checkd-icmp") { [self] in run() }
     }
 
     /// Calls `handler` (on the poller's thread) once `fd` is readable or has an error; one

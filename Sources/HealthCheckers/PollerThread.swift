@@ -1,3 +1,5 @@
+import CLinux
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -16,9 +18,15 @@ enum PollerThread {
         return (ends[0], ends[1])
     }
 
-    /// Runs `body` on a new detached thread.
-    static func start(_ body: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+    /// Runs `body` on a new detached thread called `name` (at most 15 bytes), the name `top -H`
+    /// and `ps -L` show; otherwise it inherits its creator's, a Swift concurrency pool thread's.
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+        let context = Unmanaged.passRetained(
+            Body {
+                _ = clinux_set_thread_name(name)
+                body()
+            }
+        ).toOpaque()
         var thread = pthread_t()
         pthread_create(
             &thread, nil,

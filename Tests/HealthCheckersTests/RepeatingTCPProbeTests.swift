@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import HealthCheckers
 import KeepalivedConfig
@@ -76,6 +77,14 @@ import Testing
         // One attempt may have been under way in `next` as stop() ran: at most that one more.
         #expect(log.recorded.count <= atStop + 1)
         #expect(log.recorded.allSatisfy { $0 == .success(weight: nil) })
+    }
+
+    @Test func thePollerThreadHasAName() async throws {
+        _ = await (try repeatingProbe(port: try await LocalServer.closedPort())).attempt()
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").map {
+            (try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) ?? ""
+        }
+        #expect(names.contains("checkd-connect\n"))
     }
 
     @Test func manyProbesShareThePoller() async throws {
