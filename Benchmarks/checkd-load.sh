@@ -111,12 +111,18 @@ cpu0=$(ticks)
 start=$(date +%s.%N)
 sleep "$seconds"
 read -r accept1 refuse1 < <(syns)
+kill -0 "$checkd_pid" 2>/dev/null || { echo "checkd-load: checkd exited during the run:" >&2; tail -20 "$work/checkd.log" >&2; exit 1; }
 cpu1=$(ticks)
 end=$(date +%s.%N)
 rss=$(awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$checkd_pid/status")
 hz=$(getconf CLK_TCK)
 
-python3 - "$servers" "$accept0" "$refuse0" "$accept1" "$refuse1" "$cpu0" "$cpu1" "$hz" "$start" "$end" "$rss" <<'PY'
+# A benchmark that cannot read its counters says so and fails (report.sh then marks it missing).
+[ -n "${accept0:-}" ] && [ -n "${accept1:-}" ] && [ -n "${refuse1:-}" ] || {
+    echo "checkd-load: could not read the SYN counters (accept: '${accept0:-}' -> '${accept1:-}')" >&2
+    exit 1
+}
+python3 - "$servers" "$accept0" "$refuse0" "$accept1" "$refuse1" "$cpu0" "$cpu1" "$hz" "$start" "$end" "$rss" <<'PY' || exit 1
 import os, sys
 servers, a0, r0, a1, r1, c0, c1, hz = map(int, sys.argv[1:9])
 start, end, rss = float(sys.argv[9]), float(sys.argv[10]), sys.argv[11]
