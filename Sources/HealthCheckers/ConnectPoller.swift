@@ -165,9 +165,7 @@ final class ConnectPoller: Sendable {
             if bound != 0 { return finish(fd, errno, completion) }
         }
         let connected = remote.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
-        if connected == 0 {
-            return finish(fd, 0, completion, reuse: reuse)
-        }
+        if connected == 0 { return finish(fd, 0, completion, reuse: reuse) }
         let code = errno
         guard code == EINPROGRESS else { return finish(fd, code, completion, reuse: reuse) }
         let registered = reuse?.registered ?? false
@@ -185,10 +183,7 @@ final class ConnectPoller: Sendable {
         // One event per connect, tagged with the connect's id as well as its descriptor: a
         // socket we closed while a forked child still held it stays registered under its old
         // number, and its events must not be taken for those of the new socket on that number.
-        var event = epoll_event()
-        event.events = EPOLLOUT.rawValue | EPOLLONESHOT.rawValue
-        event.data.u64 = Self.tag(fd: fd, id: id)
-        guard epoll_ctl(epoll, registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) == 0 else {
+        guard arm(fd, tag: Self.tag(fd: fd, id: id), modify: registered) else {
             let code = errno
             guard state.withLock({ $0.connects.removeValue(forKey: fd) }) != nil else { return }
             return finish(fd, code, completion)
@@ -243,6 +238,15 @@ final class ConnectPoller: Sendable {
         return getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0
     }
 
+    /// Waits for one writable or error event on `fd`, reported with `tag`; `modify` re-arms a
+    /// socket already in the set. - Returns: false with errno set when epoll refuses.
+    private func arm(_ fd: Int32, tag: UInt64, modify: Bool) -> Bool {
+        var event = epoll_event()
+        event.events = EPOLLOUT.rawValue | EPOLLONESHOT.rawValue
+        event.data.u64 = tag
+        return epoll_ctl(epoll, modify ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) == 0
+    }
+
     /// An event's tag: the descriptor in the low half, the low half of the connect's id above.
     private static func tag(fd: Int32, id: UInt64) -> UInt64 {
         UInt64(UInt32(bitPattern: fd)) | UInt64(truncatingIfNeeded: id) << 32
@@ -267,10 +271,7 @@ final class ConnectPoller: Sendable {
             // sockets) is not an answer: wait on, the timeout still stands.
             if code == 0, !Self.isConnected(fd) {
                 state.withLock { $0.connects[fd] = connect }
-                var event = epoll_event()
-                event.events = EPOLLOUT.rawValue | EPOLLONESHOT.rawValue
-                event.data.u64 = tag
-                if epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) == 0 { return }
+                if arm(fd, tag: tag, modify: true) { return }
                 code = errno
                 guard state.withLock({ $0.connects.removeValue(forKey: fd) }) != nil else { return }
             }
