@@ -1,6 +1,5 @@
 import KeepalivedConfig
 import NIOCore
-import Synchronization
 
 /// `TCP_CHECK`: the server passes when a TCP connect completes within connect_timeout. The
 /// connect runs on `ConnectPoller` (a raw nonblocking socket, closed with a reset), which is what
